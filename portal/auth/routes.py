@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from ..common import sessions
+from ..common.access import public
+from ..common.rendering import render_page
+from ..extensions import limiter
+from . import queries
+from .forms import ChangePasswordForm, SessionForm, SignInForm
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None, fallback: str = "/") -> str:
+    """Only a path on this site: never an open redirect."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    return target.rstrip("?")
+
+
+def _account_key() -> str:
+    email = (request.form.get("email") or "").strip().lower()
+    return "sign-in:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+def sign_in() -> Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = queries.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            sessions.start_session(user)
+            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
+        form.email.errors.append(_("The email address or password is wrong. Check them and try again."))
+    status = 400 if form.errors else 200
+    return render_page("auth/sign_in.html", form=form, status=status)
+
+
+def sign_in_throttled() -> Response:
+    form = SignInForm(formdata=None, email=request.form.get("email", "")[:254])
+    form.email.errors = [_("You have tried to sign in too many times. Wait 15 minutes and try again.")]
+    return render_page("auth/sign_in.html", form=form, status=429)
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    queries.end_all_sessions(current_user._get_current_object())
+    sessions.end_session()
+    return redirect(url_for("auth.signed_out"))
+
+
+@bp.get("/signed-out")
+@public
+def signed_out() -> Response:
+    return render_page("auth/signed_out.html")
+
+
+@bp.post("/session/extend")
+def extend_session() -> Response:
+    SessionForm().validate_on_submit()  # the guard has already refreshed the idle timer
+    if request.headers.get("HX-Request"):
+        return jsonify(seconds_left=sessions.seconds_left(), csrf_token=generate_csrf())
+    flash(_("You are still signed in."), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("home.index")))
+
+
+@bp.get("/session/status")
+def session_status() -> Response:
+    return jsonify(seconds_left=sessions.seconds_left())
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password() -> Response:
+    form = ChangePasswordForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        if queries.authenticate(user.email, form.current_password.data or "") is None:
+            form.current_password.errors.append(_("Your current password is wrong. Check it and try again."))
+        else:
+            queries.change_password(user, form.new_password.data or "")
+            sessions.start_session(user)  # this browser carries on; every other session has ended
+            flash(_("Your password has been changed. You have been signed out everywhere else."), "success")
+            return redirect(url_for("home.index"))
+    return render_page("auth/change_password.html", form=form, status=400 if form.errors else 200)

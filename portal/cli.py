@@ -1,0 +1,28 @@
+"""Commands: `flask --app portal db-upgrade`, `seed-demo`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from .extensions import db
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("db-upgrade")
+    def db_upgrade() -> None:
+        """Bring the database schema up to date."""
+        from . import migrate
+
+        migrate.upgrade(url=str(db.engine.url.render_as_string(hide_password=False)))
+        click.echo("Database is up to date.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Create demo agencies, services, staff and clients (safe to run again)."""
+        from . import demo, migrate
+
+        migrate.upgrade(url=str(db.engine.url.render_as_string(hide_password=False)))
+        created = demo.seed()
+        db.session.commit()
+        click.echo(f"Demo data ready ({created} new records). Password for every demo account: {demo.PASSWORD}")

@@ -1,0 +1,92 @@
+"""Language choice, translations compiled from the committed .po files, and Helsinki dates in each locale."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+# Date formats are part of each language, like its words: weekday always shown for appointments.
+DATE_PATTERNS = {
+    "fi": {"date": "EEE d.M.yyyy", "datetime": "EEE d.M.yyyy 'klo' H.mm", "time": "H.mm"},
+    "sv": {"date": "EEE d.M.yyyy", "datetime": "EEE d.M.yyyy 'kl.' H.mm", "time": "H.mm"},
+    "en": {"date": "EEE d MMM yyyy", "datetime": "EEE d MMM yyyy 'at' HH:mm", "time": "HH:mm"},
+}
+
+
+def compile_translations(app: Flask) -> None:
+    """Only .po files are committed; .mo files are made from them when missing or older."""
+    root = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    for po_path in root.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        tmp = mo_path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        os.replace(tmp, mo_path)  # atomic: workers starting together never read half a file
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return "Europe/Helsinki"
+
+
+def locale_code() -> str:
+    return str(get_locale() or "fi")
+
+
+def today_in_helsinki() -> date:
+    return datetime.now(HELSINKI).date()
+
+
+def format_date(value: date | None) -> str:
+    if value is None:
+        return ""
+    code = locale_code()
+    return babel_format_date(value, DATE_PATTERNS[code]["date"], locale=code)
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    code = locale_code()
+    local = value.astimezone(HELSINKI) if value.tzinfo else value.replace(tzinfo=UTC).astimezone(HELSINKI)
+    return babel_format_datetime(local, DATE_PATTERNS[code]["datetime"], tzinfo=HELSINKI, locale=code)
+
+
+def format_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    code = locale_code()
+    return babel_format_datetime(value, DATE_PATTERNS[code]["time"], tzinfo=HELSINKI, locale=code)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["time"] = format_time
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(locale_code=locale_code, LANGUAGE_NAMES=LANGUAGE_NAMES)

@@ -1,0 +1,83 @@
+"""Signed-in sessions: loading the user in one query, server-side session versions, idle time-out."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from ..auth import queries
+from ..extensions import login_manager
+from ..models import User
+
+SEEN_KEY = "seen"
+# Polled by the time-out warning: it must not count as activity.
+PASSIVE_ENDPOINTS = frozenset({"auth.session_status"})
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    raw_id, _, raw_version = user_id.partition(":")
+    try:
+        uid, version = uuid.UUID(raw_id), int(raw_version)
+    except ValueError:
+        return None
+    user = queries.active_user(uid)
+    if user is None or user.session_version != version:
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    """A fresh session at sign-in: nothing from before survives (no session fixation)."""
+    session.clear()
+    login_user(user)
+    session[SEEN_KEY] = int(time.time())
+    session.permanent = False
+
+
+def end_session() -> None:
+    logout_user()
+    session.clear()
+
+
+def seconds_left() -> int:
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    return max(0, idle - (int(time.time()) - int(session.get(SEEN_KEY, 0))))
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # session versions do this job, across servers
+
+    @app.before_request
+    def guard() -> Response | None:
+        view = app.view_functions.get(request.endpoint or "")
+        if view is None or request.endpoint == "static":
+            return None
+        if current_user.is_authenticated:
+            if seconds_left() <= 0:
+                end_session()
+                flash(_l("You were signed out because you were inactive for a while. Sign in again."), "info")
+                return _to_sign_in()
+            if request.endpoint not in PASSIVE_ENDPOINTS:
+                session[SEEN_KEY] = int(time.time())
+            return None
+        if getattr(view, "is_public", False):
+            return None
+        return _to_sign_in()
+
+
+def _to_sign_in() -> Response:
+    wanted = request.full_path.rstrip("?") if request.method == "GET" else None
+    target = url_for("auth.sign_in", next=wanted if wanted not in (None, "/") else None)
+    if request.headers.get("HX-Request"):
+        response = Response(status=401)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)

@@ -1,0 +1,68 @@
+"""Configuration from environment variables, with defaults that are safe for a local demo."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    """A key from the environment, or one kept in instance/ so that all workers and restarts share it."""
+    key = os.environ.get("PORTAL_SECRET_KEY")
+    if key:
+        return key
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        tmp = key_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(secrets.token_urlsafe(48))
+        tmp.chmod(0o600)
+        os.replace(tmp, key_file) if not key_file.exists() else tmp.unlink()
+    return key_file.read_text().strip()
+
+
+def default_database_url() -> str:
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
+
+
+def from_environment() -> dict[str, object]:
+    database_url = os.environ.get("DATABASE_URL") or default_database_url()
+    redis_url = os.environ.get("REDIS_URL")
+    return {
+        "SECRET_KEY": _secret_key(),
+        "SQLALCHEMY_ENGINES": {"default": database_url},
+        "SESSION_COOKIE_NAME": "portal_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_bool("PORTAL_SECURE_COOKIES", False),
+        "REMEMBER_COOKIE_DURATION": 0,
+        "SESSION_IDLE_MINUTES": int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "20")),
+        "SESSION_WARNING_MINUTES": int(os.environ.get("PORTAL_SESSION_WARNING_MINUTES", "2")),
+        "WTF_CSRF_TIME_LIMIT": int(os.environ.get("PORTAL_CSRF_TIME_LIMIT", "3600")),
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "RATELIMIT_ENABLED": _env_bool("PORTAL_RATELIMIT_ENABLED", True),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "TRUSTED_PROXY_COUNT": int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "0")),
+        "BABEL_DEFAULT_LOCALE": "fi",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "LANGUAGES": ("fi", "sv", "en"),
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+    }

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response
+from flask_login import current_user
+
+from ..common.i18n import today_in_helsinki
+from ..common.rendering import render_page
+from ..plan import queries as plan_queries
+from ..plan.view import PlanView
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index() -> Response:
+    user = current_user._get_current_object()
+    if user.is_staff:
+        return render_page("home/staff.html", user=user)
+    view = PlanView.build(plan_queries.current_plan(user.id), today_in_helsinki())
+    return render_page("home/client.html", user=user, view=view)

@@ -1,0 +1,23 @@
+"""All tables, imported in one place so Alembic and the app see the same metadata."""
+
+from .base import Base, utcnow
+from .organisations import Organisation, OrganisationKind, Service
+from .plans import CantDoReason, Plan, PlanStatus, PlanStep, PlanStepEvent, StepStatus, TeamNotice
+from .users import Role, User
+
+__all__ = [
+    "Base",
+    "CantDoReason",
+    "Organisation",
+    "OrganisationKind",
+    "Plan",
+    "PlanStatus",
+    "PlanStep",
+    "PlanStepEvent",
+    "Role",
+    "Service",
+    "StepStatus",
+    "TeamNotice",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,135 @@
+"""The employment plan, its steps, and the append-only history of every step."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, IdMixin, TimestampMixin, utcnow
+from .organisations import Organisation, Service
+from .users import User
+
+
+class PlanStatus(enum.StrEnum):
+    DRAFT = "draft"
+    AGREED = "agreed"
+    REPLACED = "replaced"
+
+
+class StepStatus(enum.StrEnum):
+    TODO = "todo"
+    DONE = "done"
+    CANT_DO = "cant_do"
+
+
+class CantDoReason(enum.StrEnum):
+    HEALTH = "health"
+    CHILDCARE = "childcare"
+    TRANSPORT = "transport"
+    LANGUAGE = "language"
+    INTERPRETER = "interpreter"
+    OTHER = "other"
+
+
+class Plan(IdMixin, TimestampMixin, Base):
+    __tablename__ = "plans"
+    __table_args__ = (
+        UniqueConstraint("client_id", "version", name="client_version"),
+        CheckConstraint("status IN ('draft', 'agreed', 'replaced')", name="status_known"),
+        # At most one current (not replaced) plan per client.
+        Index(
+            "uq_plans_one_current_per_client",
+            "client_id",
+            unique=True,
+            sqlite_where=text("status <> 'replaced'"),
+            postgresql_where=text("status <> 'replaced'"),
+        ),
+    )
+
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(20), default=PlanStatus.DRAFT.value)
+    goals: Mapped[str] = mapped_column(Text, default="")
+    agreed_at: Mapped[datetime | None]
+
+    client: Mapped[User] = relationship()
+    steps: Mapped[list[PlanStep]] = relationship(
+        back_populates="plan", order_by="PlanStep.position", lazy="raise_on_sql"
+    )
+
+
+class PlanStep(IdMixin, TimestampMixin, Base):
+    __tablename__ = "plan_steps"
+    __table_args__ = (
+        CheckConstraint("status IN ('todo', 'done', 'cant_do')", name="status_known"),
+        CheckConstraint(
+            "cant_do_reason IS NULL OR cant_do_reason IN "
+            "('health', 'childcare', 'transport', 'language', 'interpreter', 'other')",
+            name="reason_known",
+        ),
+        CheckConstraint("added_by_role IN ('client', 'staff')", name="added_by_role_known"),
+    )
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    responsible_organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
+    service_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("services.id"))
+    due_date: Mapped[date | None]
+    added_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    added_by_role: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default=StepStatus.TODO.value)
+    status_changed_at: Mapped[datetime | None]
+    cant_do_reason: Mapped[str | None] = mapped_column(String(20))
+    cant_do_detail: Mapped[str | None] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="steps")
+    responsible_organisation: Mapped[Organisation | None] = relationship(lazy="raise_on_sql")
+    service: Mapped[Service | None] = relationship(lazy="raise_on_sql")
+    events: Mapped[list[PlanStepEvent]] = relationship(
+        back_populates="step", order_by="PlanStepEvent.at", lazy="raise_on_sql"
+    )
+
+    @property
+    def is_client_own(self) -> bool:
+        return self.added_by_role == "client"
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == StepStatus.TODO and self.due_date is not None and self.due_date < today
+
+
+class PlanStepEvent(IdMixin, Base):
+    """One change to a step. Never updated or deleted (the database refuses); undo is a new event."""
+
+    __tablename__ = "plan_step_events"
+    __table_args__ = (Index("ix_plan_step_events_step_at", "step_id", "at"),)
+
+    step_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plan_steps.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # created | status
+    from_status: Mapped[str | None] = mapped_column(String(10))
+    to_status: Mapped[str | None] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(20))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    step: Mapped[PlanStep] = relationship(back_populates="events")
+    actor: Mapped[User] = relationship(lazy="raise_on_sql")
+
+
+class TeamNotice(IdMixin, Base):
+    """Something the client told an organisation's team (e.g. 'I can't do this step'), waiting to be read."""
+
+    __tablename__ = "team_notices"
+
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    step_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("plan_steps.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]

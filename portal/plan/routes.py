@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..common.access import client_only, roles
+from ..common.i18n import today_in_helsinki
+from ..common.rendering import announce, render_page, wants_fragment
+from ..models import PlanStep, Role, StepStatus, User
+from . import queries
+from .forms import REASON_LABELS, AddStepForm, CantDoForm, StepActionForm
+from .view import PlanView
+
+bp = Blueprint("plan", __name__, url_prefix="/plan")
+bp.before_request(roles(Role.CLIENT))
+
+
+def _client() -> User:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def _own_step(step_id: uuid.UUID) -> PlanStep:
+    step = queries.client_step(step_id, _client().id)
+    if step is None:
+        abort(404)
+    return step
+
+
+def _plan_page(form: StepActionForm | None = None, error: str | None = None, status: int = 200) -> Response:
+    view = PlanView.build(queries.current_plan(_client().id), today_in_helsinki())
+    return render_page(
+        "plan/index.html",
+        block="plan_steps",
+        view=view,
+        action_form=form or StepActionForm(),
+        reasons=REASON_LABELS,
+        action_error=error,
+        status=status,
+    )
+
+
+@bp.get("")
+@client_only
+def index() -> Response:
+    return _plan_page()
+
+
+def _change(step_id: uuid.UUID, to_status: StepStatus, message: str) -> Response:
+    step = _own_step(step_id)
+    form = StepActionForm()
+    if not form.validate_on_submit():
+        error = _("Nothing was saved because the page was open for a long time. Try again.")
+        return _plan_page(error=error, status=200 if wants_fragment() else 400)
+    queries.change_status(step, _client(), to_status)
+    text = message % {"title": step.title}
+    if wants_fragment():
+        return announce(_plan_page(), text)
+    flash(text, "success")
+    return redirect(url_for("plan.index", _anchor=f"step-{step.id}"))
+
+
+@bp.post("/steps/<uuid:step_id>/done")
+@client_only
+def mark_done(step_id: uuid.UUID) -> Response:
+    return _change(step_id, StepStatus.DONE, _("“%(title)s” is marked as done."))
+
+
+@bp.post("/steps/<uuid:step_id>/not-done")
+@client_only
+def mark_not_done(step_id: uuid.UUID) -> Response:
+    return _change(step_id, StepStatus.TODO, _("“%(title)s” is marked as not done."))
+
+
+@bp.route("/steps/<uuid:step_id>/cant-do", methods=["GET", "POST"])
+@client_only
+def cant_do(step_id: uuid.UUID) -> Response:
+    step = _own_step(step_id)
+    form = CantDoForm()
+    if form.validate_on_submit():
+        queries.change_status(step, _client(), StepStatus.CANT_DO, form.reason.data, form.detail.data)
+        flash(_("Your team has been told that you can't do “%(title)s”. They will contact you.", title=step.title),
+              "success")
+        return redirect(url_for("plan.step", step_id=step.id))
+    return render_page("plan/cant_do.html", step=step, form=form, status=400 if form.errors else 200)
+
+
+@bp.get("/steps/<uuid:step_id>")
+@client_only
+def step(step_id: uuid.UUID) -> Response:
+    found = _own_step(step_id)
+    return render_page(
+        "plan/step.html",
+        step=found,
+        history=queries.step_history(found.id),
+        status_key=PlanView(plan=None, today=today_in_helsinki()).status_of(found),
+        reasons=REASON_LABELS,
+        action_form=StepActionForm(),
+    )
+
+
+@bp.route("/steps/new", methods=["GET", "POST"])
+@client_only
+def add_step() -> Response:
+    plan = queries.current_plan(_client().id)
+    if plan is None:
+        abort(404)
+    form = AddStepForm()
+    if form.validate_on_submit():
+        step = queries.add_step(plan, _client(), form.title.data or "", form.description.data or "",
+                                form.due_date.data)
+        flash(_("Your step “%(title)s” has been added to your plan.", title=step.title), "success")
+        return redirect(url_for("plan.index", _anchor=f"step-{step.id}"))
+    return render_page("plan/add_step.html", form=form, status=400 if form.errors else 200)

@@ -1,0 +1,81 @@
+// Small enhancements on top of pages that already work without JavaScript.
+(function () {
+  "use strict";
+
+  var liveRegion = function () { return document.getElementById("live-region"); };
+
+  function announce(message) {
+    var region = liveRegion();
+    if (!region || !message) return;
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = message; }, 50);
+  }
+
+  // The CSRF token goes in a header on every htmx request.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) event.detail.headers["X-CSRFToken"] = meta.content;
+  });
+
+  // After a swap: tell screen-reader users what happened, and put focus back where they were.
+  var lastStepId = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt.closest && event.detail.elt.closest("form[data-step-id]");
+    lastStepId = form ? form.getAttribute("data-step-id") : null;
+  });
+  document.addEventListener("portal:announce", function (event) {
+    announce(event.detail && event.detail.message);
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var alert = document.querySelector("[data-autofocus]");
+    if (alert) { alert.focus(); return; }
+    if (!lastStepId) return;
+    var row = document.getElementById("step-" + lastStepId);
+    var target = row && row.querySelector("button, a");
+    if (target) target.focus();
+  });
+  document.addEventListener("htmx:responseError", function () {
+    announce(document.documentElement.lang === "fi" ? "Tallennus ei onnistunut. Lataa sivu uudelleen." :
+             document.documentElement.lang === "sv" ? "Det gick inte att spara. Ladda om sidan." :
+             "Saving did not work. Reload the page.");
+  });
+
+  // Error summaries get focus when the page loads, so screen-reader users hear the problem first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector(".error-summary[data-autofocus]");
+    if (summary) summary.focus();
+  });
+
+  // Idle time-out warning (WCAG 2.2.1): offer to stay signed in before the session ends.
+  document.addEventListener("DOMContentLoaded", function () {
+    var body = document.body;
+    var idle = parseInt(body.getAttribute("data-session-idle-seconds") || "0", 10);
+    var warn = parseInt(body.getAttribute("data-session-warning-seconds") || "0", 10);
+    var dialog = document.getElementById("session-warning");
+    if (!idle || !dialog || typeof dialog.showModal !== "function") return;
+    var warnTimer, endTimer;
+    function schedule(secondsLeft) {
+      window.clearTimeout(warnTimer);
+      window.clearTimeout(endTimer);
+      warnTimer = window.setTimeout(function () { if (!dialog.open) dialog.showModal(); },
+                                    Math.max(0, secondsLeft - warn) * 1000);
+      endTimer = window.setTimeout(function () { window.location.reload(); }, (secondsLeft + 2) * 1000);
+    }
+    schedule(idle);
+    document.addEventListener("htmx:afterRequest", function () { schedule(idle); });
+    var extend = dialog.querySelector("[data-session-extend]");
+    extend.addEventListener("click", function (event) {
+      event.preventDefault();
+      var form = extend.closest("form");
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      request.setRequestHeader("HX-Request", "true");
+      request.setRequestHeader("X-CSRFToken", document.querySelector('meta[name="csrf-token"]').content);
+      request.onload = function () {
+        if (request.status === 200) { dialog.close(); schedule(idle); }
+        else { form.submit(); }
+      };
+      request.send(new FormData(form));
+    });
+  });
+})();
