@@ -61,14 +61,25 @@ class SafeText:
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         value = field.data or ""
-        if "\x00" in value or OTHER_CONTROLS.search(value) or (not self.multiline and "\n" in value):
+        if OTHER_CONTROLS.search(value) or (not self.multiline and "\n" in value):
+            _show_marked(field, OTHER_CONTROLS.sub(REPLACEMENT, value).replace("\n", " "))
             raise StopValidation(_l("Remove the special characters that cannot be typed on a keyboard."))
         if BIDI_CONTROLS.search(value):
+            _show_marked(field, BIDI_CONTROLS.sub(REPLACEMENT, value))
             raise StopValidation(_l("Remove the hidden text-direction characters."))
         if len(value) > self.max_length:
             raise StopValidation(
                 _l("Use %(max)d characters or fewer. You used %(used)d.", max=self.max_length, used=len(value))
             )
+
+
+REPLACEMENT = "\ufffd"
+
+
+def _show_marked(field: Field, visible: str) -> None:
+    """Give the input back with each bad character shown as �, so the person can see where it was."""
+    field.data = visible
+    field.raw_data = [visible]
 
 
 def normalise(value: str | None) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from ..common.forms import DateParts, NotBefore, PortalForm, SafeText, normalise
@@ -25,7 +26,7 @@ class StepActionForm(PortalForm):
 class CantDoForm(PortalForm):
     reason = RadioField(
         _l("Why can't you do this step?"),
-        choices=[(reason.value, label) for reason, label in REASON_LABELS.items()],
+        choices=[SelectChoice(reason.value, label) for reason, label in REASON_LABELS.items()],
         validators=[InputRequired(_l("Choose the reason you can't do this step"))],
     )
     detail = TextAreaField(
