@@ -31,7 +31,8 @@ class PortalForm(FlaskForm):
             first_field_id = first_field_id or field_anchor(field)
             for message in field.errors:
                 items.append((field_anchor(field), str(message)))
-        if self.csrf_token.errors:
+        csrf_field = getattr(self, "csrf_token", None)
+        if csrf_field is not None and csrf_field.errors:
             items.insert(0, (first_field_id or "main-content", str(EXPIRED_MESSAGE)))
         return items
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import PlanStepEvent, TeamNotice
@@ -61,9 +61,7 @@ def test_double_submit_records_one_change(signed_in: PortalClient, jobseeker) ->
     signed_in.post_form(f"/plan/steps/{step.id}/done")
     signed_in.post_form(f"/plan/steps/{step.id}/done")
     count = db.session.scalar(
-        select(db.func.count()).select_from(PlanStepEvent).where(PlanStepEvent.step_id == step.id)
-    ) if hasattr(db, "func") else len(
-        db.session.scalars(select(PlanStepEvent).where(PlanStepEvent.step_id == step.id)).all()
+        select(func.count()).select_from(PlanStepEvent).where(PlanStepEvent.step_id == step.id)
     )
     assert count == 2
 
