@@ -19,6 +19,11 @@ CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 class PortalClient(FlaskClient):
     last_csrf: str | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Tests read English text; Finnish is the app's default. A request's own Accept-Language still wins.
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
         # Each request gets its own app context (its own g and database session), as in production,
         # even though the test itself holds one open for its factories.

@@ -16,7 +16,7 @@ def test_an_unexpected_error_gives_a_friendly_page_that_reveals_nothing(database
         raise RuntimeError("secret detail: password=hunter2")
 
     boom.is_public = True  # type: ignore[attr-defined]
-    response = app.test_client().get("/boom")
+    response = app.test_client().get("/boom", headers={"Accept-Language": "en"})
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "Sorry, there is a problem with the service" in page
