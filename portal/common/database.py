@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, has_request_context, request
 from sqlalchemy import Engine, event
 
 from ..extensions import db
+
+F = TypeVar("F", bound=Callable[..., object])
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def read_only(view: F) -> F:
+    """Mark a view that only reads. On PostgreSQL its GET runs in autocommit: no BEGIN and ROLLBACK round trips
+    around its queries (under READ COMMITTED each statement sees its own snapshot either way)."""
+    view.read_only = True  # type: ignore[attr-defined]
+    return view
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -22,7 +35,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN")
+        # A request that may write takes the write lock at once: a deferred transaction that read first and
+        # writes later fails at once ("database is locked") when another request wrote in between.
+        writes = has_request_context() and request.method not in SAFE_METHODS
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def _drop_async_teardown(app: Flask) -> None:
+    """Flask-SQLAlchemy-Lite always registers an async teardown for async sessions. Flask runs it through
+    asgiref on every request, which starts a thread and an event loop each time (about a millisecond). This
+    app has no async engine, so there is never an async session to close."""
+    if app.config.get("SQLALCHEMY_ASYNC_ENGINES"):
+        return
+    app.teardown_appcontext_funcs[:] = [
+        func for func in app.teardown_appcontext_funcs if getattr(func, "__name__", "") != "_close_async_sessions"
+    ]
 
 
 def init_app(app: Flask) -> None:
@@ -30,3 +57,17 @@ def init_app(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
+    _drop_async_teardown(app)
+    if engine.dialect.name != "postgresql":
+        return
+
+    @app.before_request
+    def autocommit_reads() -> None:
+        if request.method not in SAFE_METHODS:
+            return
+        if not getattr(app.view_functions.get(request.endpoint or ""), "read_only", False):
+            return
+        session = db.session
+        if isinstance(session.get_bind(), Engine) and not session.in_transaction():
+            # a session bound to a connection (the tests' outer transaction) keeps its transaction
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -20,6 +21,103 @@ from ..models import (
     User,
     utcnow,
 )
+
+
+@dataclass(slots=True)
+class OrganisationName:
+    name_fi: str
+    name_sv: str
+    name_en: str
+
+    name = Organisation.name
+
+
+@dataclass(slots=True)
+class StepSummary:
+    """What the plan page shows of a step: read as plain columns, no ORM object to build."""
+
+    id: uuid.UUID
+    position: int
+    title: str
+    status: str
+    due_date: date | None
+    added_by_role: str
+    status_changed_at: datetime | None
+    created_at: datetime
+    responsible_organisation: OrganisationName | None
+    links: dict[str, str] = field(default_factory=dict)  # filled in by PlanView
+
+    is_overdue = PlanStep.is_overdue
+    is_client_own = PlanStep.is_client_own
+
+
+@dataclass(slots=True)
+class PlanSummary:
+    id: uuid.UUID
+    version: int
+    status: str
+    goals: str
+    agreed_at: datetime | None
+    steps: list[StepSummary]
+
+
+_SUMMARY_COLUMNS = (
+    Plan.id, Plan.version, Plan.status, Plan.goals, Plan.agreed_at,
+    PlanStep.id, PlanStep.position, PlanStep.title, PlanStep.status, PlanStep.due_date, PlanStep.added_by_role,
+    PlanStep.status_changed_at, PlanStep.created_at,
+    PlanStep.responsible_organisation_id, Organisation.name_fi, Organisation.name_sv, Organisation.name_en,
+)
+
+
+def _with_steps(statement: Select) -> Select:  # type: ignore[type-arg]
+    return (
+        statement.outerjoin(PlanStep, PlanStep.plan_id == Plan.id)
+        .outerjoin(Organisation, Organisation.id == PlanStep.responsible_organisation_id)
+        .order_by(PlanStep.position)
+    )
+
+
+# Built once: a statement's construction costs more than its (cached) compilation.
+_PLAN_SUMMARY = _with_steps(
+    select(*_SUMMARY_COLUMNS).where(Plan.client_id == bindparam("client_id"), Plan.status != PlanStatus.REPLACED)
+)
+_USER_WITH_PLAN_SUMMARY = _with_steps(
+    select(User, *_SUMMARY_COLUMNS)
+    .outerjoin(Plan, and_(Plan.client_id == User.id, Plan.status != PlanStatus.REPLACED))
+    .where(User.id == bindparam("user_id"), User.active.is_(True))
+)
+
+
+def _summary(rows: list) -> PlanSummary | None:  # type: ignore[type-arg]
+    if not rows or rows[0][0] is None:
+        return None
+    plan_id, version, status, goals, agreed_at = rows[0][:5]
+    organisations: dict[uuid.UUID, OrganisationName] = {}
+    steps = []
+    for row in rows:
+        if row[5] is None:
+            continue
+        org_id = row[13]
+        org = None
+        if org_id is not None:
+            org = organisations.get(org_id)
+            if org is None:
+                org = organisations[org_id] = OrganisationName(row[14], row[15], row[16])
+        steps.append(StepSummary(row[5], row[6], row[7], row[8], row[9], row[10], row[11], row[12], org))
+    return PlanSummary(plan_id, version, status, goals, agreed_at, steps)
+
+
+def plan_summary(client_id: uuid.UUID) -> PlanSummary | None:
+    """The client's current plan as the plan page shows it, with its steps and their agencies, in one query."""
+    return _summary(db.session.execute(_PLAN_SUMMARY, {"client_id": client_id}).all())
+
+
+def active_user_with_plan_summary(user_id: uuid.UUID) -> tuple[User | None, PlanSummary | None]:
+    """The signed-in user (as auth.queries.active_user finds them) and their plan summary, in one query."""
+    rows = db.session.execute(_USER_WITH_PLAN_SUMMARY, {"user_id": user_id}).all()
+    if not rows:
+        return None, None
+    return rows[0][0], _summary([row[1:] for row in rows])
 
 
 def current_plan(client_id: uuid.UUID) -> Plan | None:

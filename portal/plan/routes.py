@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..common.access import client_only, roles
+from ..common.database import read_only
 from ..common.i18n import today_in_helsinki
 from ..common.rendering import announce, render_page, wants_fragment
+from ..common.sessions import loads_user_with
 from ..models import PlanStep, Role, StepStatus, User
 from . import queries
 from .forms import REASON_LABELS, AddStepForm, CantDoForm, StepActionForm
@@ -29,13 +31,20 @@ def _own_step(step_id: uuid.UUID) -> PlanStep:
     return step
 
 
+def _user_with_plan(user_id: uuid.UUID) -> User | None:
+    """The session user and their plan in one query; the plan waits in g for _plan_page."""
+    user, g.plan_summary = queries.active_user_with_plan_summary(user_id)
+    return user
+
+
 def _plan_page(form: StepActionForm | None = None, error: str | None = None, status: int = 200) -> Response:
-    view = PlanView.build(queries.current_plan(_client().id), today_in_helsinki())
+    plan = g.pop("plan_summary") if "plan_summary" in g else queries.plan_summary(_client().id)
+    view = PlanView.build(plan, today_in_helsinki())
     return render_page(
         "plan/index.html",
         block="plan_steps",
         view=view,
-        action_form=form or StepActionForm(),
+        action_form=form,  # the plan page's forms use the csrf token directly: no form object to build
         reasons=REASON_LABELS,
         action_error=error,
         status=status,
@@ -43,6 +52,8 @@ def _plan_page(form: StepActionForm | None = None, error: str | None = None, sta
 
 
 @bp.get("")
+@read_only
+@loads_user_with(_user_with_plan)
 @client_only
 def index() -> Response:
     return _plan_page()

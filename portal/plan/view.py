@@ -2,27 +2,49 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import url_for
+
 from ..models import Plan, PlanStep, StepStatus
+from .queries import PlanSummary, StepSummary
 
 GROUP_ORDER = ("overdue", "todo", "cant_do", "done")
+# The links each step has on the plan page, by the name the template uses.
+STEP_LINKS = {"page": "plan.step", "done": "plan.mark_done", "not_done": "plan.mark_not_done",
+              "cant_do": "plan.cant_do"}
+_ANY_ID = uuid.UUID(int=0)
+
+
+def add_step_links(steps: list[StepSummary]) -> None:
+    """Each step's links, from one url_for per kind of link: url_for for every link of every step would cost
+    more than all the rest of the page."""
+    patterns = {}
+    for name, endpoint in STEP_LINKS.items():
+        before, _, after = url_for(endpoint, step_id=_ANY_ID).partition(str(_ANY_ID))
+        patterns[name] = (before, after)
+    for step in steps:
+        sid = str(step.id)
+        step.links = {name: before + sid + after for name, (before, after) in patterns.items()}
 
 
 @dataclass
 class PlanView:
-    plan: Plan | None
+    plan: Plan | PlanSummary | None
     today: date
     groups: dict[str, list[PlanStep]] = field(default_factory=dict)
     done: int = 0
     total: int = 0
 
     @classmethod
-    def build(cls, plan: Plan | None, today: date) -> PlanView:
+    def build(cls, plan: Plan | PlanSummary | None, today: date) -> PlanView:
         view = cls(plan=plan, today=today, groups={key: [] for key in GROUP_ORDER})
         if plan is None:
             return view
+        if isinstance(plan, PlanSummary):
+            add_step_links(plan.steps)
         for step in plan.steps:
             if step.status == StepStatus.DONE:
                 view.groups["done"].append(step)
