@@ -31,7 +31,8 @@
     if (alert) { alert.focus(); return; }
     if (!lastStepId) return;
     var row = document.getElementById("step-" + lastStepId);
-    var target = row && row.querySelector("button, a");
+    // The step's new button (its title link comes first in the row, so look for a button first).
+    var target = row && (row.querySelector("button") || row.querySelector("a"));
     if (target) target.focus();
   });
   document.addEventListener("htmx:responseError", function () {
