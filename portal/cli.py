@@ -1,4 +1,4 @@
-"""Commands: `flask --app portal db-upgrade`, `seed-demo`."""
+"""Commands: `flask --app portal db-upgrade`, `seed-demo`, `send-reminders`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,15 @@ def init_app(app: Flask) -> None:
 
         migrate.upgrade(url=str(db.engine.url.render_as_string(hide_password=False)))
         click.echo("Database is up to date.")
+
+    @app.cli.command("send-reminders")
+    def send_reminders() -> None:
+        """Send the appointment reminders that are due (run from cron every few minutes; safe to overlap)."""
+        from .reminders.sending import send_due
+
+        report = send_due()
+        click.echo(f"Reminders: {report.sent} sent, {report.failed} failed, {report.skipped} not needed, "
+                   f"{report.unknown} interrupted earlier (not sent again).")
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:

@@ -161,6 +161,9 @@ def seed() -> int:
         has_plan = db.session.scalar(select(Plan.id).where(Plan.client_id == client.id))  # type: ignore[attr-defined]
         if with_plan and not has_plan:
             created += make_plan(client, locale, orgs, services, staff[0])  # type: ignore[arg-type]
+    from .appointments import demo as appointments_demo
+
+    created += appointments_demo.seed(orgs, staff)
     return created
 
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 from flask import Blueprint, Response
 from flask_login import current_user
 
+from ..appointments import queries as appointment_queries
 from ..common.i18n import today_in_helsinki
 from ..common.rendering import render_page
 from ..plan import queries as plan_queries
+from ..models import utcnow
 from ..plan.view import PlanView
 
 bp = Blueprint("home", __name__)
@@ -17,4 +19,5 @@ def index() -> Response:
     if user.is_staff:
         return render_page("home/staff.html", user=user)
     view = PlanView.build(plan_queries.current_plan(user.id), today_in_helsinki())
-    return render_page("home/client.html", user=user, view=view)
+    upcoming = appointment_queries.next_appointment(user.id, utcnow())
+    return render_page("home/client.html", user=user, view=view, next_appointment=upcoming)

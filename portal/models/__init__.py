@@ -1,11 +1,31 @@
 """All tables, imported in one place so Alembic and the app see the same metadata."""
 
+from .appointments import (
+    SEAT_HOLDING,
+    Appointment,
+    AppointmentEvent,
+    AppointmentStatus,
+    MeetingMode,
+    ReminderOutbox,
+    ReminderStatus,
+    Slot,
+    SlotStatus,
+)
 from .base import Base, utcnow
 from .organisations import Organisation, OrganisationKind, Service
 from .plans import CantDoReason, Plan, PlanStatus, PlanStep, PlanStepEvent, StepStatus, TeamNotice
 from .users import Role, User
 
 __all__ = [
+    "SEAT_HOLDING",
+    "Appointment",
+    "AppointmentEvent",
+    "AppointmentStatus",
+    "MeetingMode",
+    "ReminderOutbox",
+    "ReminderStatus",
+    "Slot",
+    "SlotStatus",
     "Base",
     "CantDoReason",
     "Organisation",

@@ -87,6 +87,8 @@ class PlanStep(IdMixin, TimestampMixin, Base):
     status_changed_at: Mapped[datetime | None]
     cant_do_reason: Mapped[str | None] = mapped_column(String(20))
     cant_do_detail: Mapped[str | None] = mapped_column(Text)
+    # "Meet your work coach": a step can point to the appointment that carries it out.
+    appointment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("appointments.id"))
 
     plan: Mapped[Plan] = relationship(back_populates="steps")
     responsible_organisation: Mapped[Organisation | None] = relationship(lazy="raise_on_sql")

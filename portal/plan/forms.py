@@ -13,7 +13,7 @@ REASON_LABELS = {
     CantDoReason.HEALTH: _l("My health"),
     CantDoReason.CHILDCARE: _l("Childcare"),
     CantDoReason.TRANSPORT: _l("Getting there (transport)"),
-    CantDoReason.LANGUAGE: _l("Language"),
+    CantDoReason.LANGUAGE: _l("I do not understand the language well enough"),
     CantDoReason.INTERPRETER: _l("I need an interpreter"),
     CantDoReason.OTHER: _l("Something else"),
 }
@@ -31,8 +31,8 @@ class CantDoForm(PortalForm):
     )
     detail = TextAreaField(
         _l("Tell your team more (optional)"),
-        description=_l("If you chose “Something else”, tell us what it is. Do not write health details you do "
-                       "not want to share."),
+        description=_l("If you chose “Something else”, tell your team what it is. Do not write health details you "
+                       "do not want to share."),
         filters=[normalise],
         validators=[SafeText(1000, multiline=True)],
     )

@@ -1,0 +1,297 @@
+"""The client books, moves and cancels appointments: question pages that work without JavaScript."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..common.access import client_only, roles
+from ..common.i18n import format_date, locale_code
+from ..common.rendering import render_page
+from ..models import Appointment, AppointmentStatus, Role, Slot, User, utcnow
+from . import ics, queries
+from .forms import CancelForm, ChooseForm, ConfirmForm, DayForm, NeedsForm, TimeForm
+from .journey import Journey
+from .queries import Needs, Refusal
+from .view import STATUS_WORDS, day_label, day_of, split, template_helpers, time_label
+
+bp = Blueprint("appointments", __name__, url_prefix="/appointments")
+bp.before_request(roles(Role.CLIENT))
+
+
+@bp.context_processor
+def helpers() -> dict[str, object]:
+    return template_helpers()
+
+
+def _client() -> User:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def _own(appointment_id: uuid.UUID) -> Appointment:
+    found = queries.client_appointment(appointment_id, _client().id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _status(form: object) -> int:
+    return 400 if getattr(form, "errors", None) else 200
+
+
+@bp.get("")
+@client_only
+def index() -> Response:
+    upcoming, past = split(queries.client_appointments(_client().id), utcnow())
+    return render_page("appointments/index.html", upcoming=upcoming, past=past)
+
+
+@bp.get("/<uuid:appointment_id>")
+@client_only
+def detail(appointment_id: uuid.UUID) -> Response:
+    appointment = _own(appointment_id)
+    return render_page("appointments/detail.html", appointment=appointment, now=utcnow(),
+                       history=queries.history(appointment.id), status_words=STATUS_WORDS)
+
+
+@bp.get("/<uuid:appointment_id>/confirmation")
+@client_only
+def confirmation(appointment_id: uuid.UUID) -> Response:
+    return render_page("appointments/confirmation.html", appointment=_own(appointment_id))
+
+
+@bp.get("/<uuid:appointment_id>/calendar.ics")
+@client_only
+def calendar(appointment_id: uuid.UUID) -> Response:
+    appointment = _own(appointment_id)
+    response = Response(ics.for_appointment(appointment, locale_code()), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="appointment-{appointment.id}.ics"'
+    return response
+
+
+# --- Booking: what → day → time → needs → check answers → confirmation ---------------------------------
+
+@bp.route("/book", methods=["GET", "POST"])
+@client_only
+def book() -> Response:
+    journey = Journey.load()
+    if journey.replaces:
+        journey = Journey()  # a new booking never continues moving an old one
+    form = ChooseForm(data={"what": journey.choice or None})
+    options = queries.choices(utcnow())
+    lc = locale_code()
+    form.what.choices = [
+        (c.key, _("%(service)s, %(organisation)s", service=c.service.name(lc), organisation=c.organisation.name(lc))
+         if c.service else c.organisation.name(lc)) for c in options
+    ]
+    if form.validate_on_submit():
+        if form.what.data != journey.choice:
+            journey = Journey(key=journey.key)
+            journey.choice = form.what.data or ""
+        journey.save()
+        return redirect(url_for("appointments.choose_day"))
+    return render_page("appointments/choose.html", form=form, status=_status(form))
+
+
+def _choice_or_restart(journey: Journey) -> tuple[uuid.UUID, uuid.UUID | None] | None:
+    return queries.parse_choice(journey.choice)
+
+
+@bp.route("/book/day", methods=["GET", "POST"])
+@client_only
+def choose_day() -> Response:
+    journey = Journey.load()
+    choice = _choice_or_restart(journey)
+    if choice is None:
+        return redirect(url_for("appointments.book"))
+    form = DayForm(data={"day": journey.day or None})
+    days = queries.free_days(*choice, utcnow())
+    form.day.choices = [(day.isoformat(), day_label(day, free)) for day, free in days]
+    if form.validate_on_submit():
+        journey.day = form.day.data or ""
+        journey.save()
+        return redirect(url_for("appointments.choose_time"))
+    return render_page("appointments/day.html", form=form, journey=journey, status=_status(form))
+
+
+def _slot_choices(journey: Journey, choice: tuple[uuid.UUID, uuid.UUID | None]) -> list[Slot]:
+    try:
+        day = date.fromisoformat(journey.day)
+    except ValueError:
+        return []
+    return queries.free_slots(*choice, utcnow(), day=day)
+
+
+@bp.route("/book/time", methods=["GET", "POST"])
+@client_only
+def choose_time() -> Response:
+    journey = Journey.load()
+    choice = _choice_or_restart(journey)
+    if choice is None:
+        return redirect(url_for("appointments.book"))
+    form = TimeForm(data={"slot": journey.slot or None})
+    shown = _slot_choices(journey, choice)
+    form.slot.choices = [(str(slot.id), time_label(slot)) for slot in shown]
+    if form.is_submitted() and form.slot.data not in {str(s.id) for s in shown}:
+        # chosen on the "just taken" page, from another day: any free time of the same choice will do
+        free = {str(s.id): s for s in queries.free_slots(*choice, utcnow())}
+        if form.slot.data in free:
+            form.slot.choices.append((form.slot.data, time_label(free[form.slot.data])))
+            journey.day = day_of(free[form.slot.data]).isoformat()
+    if form.validate_on_submit():
+        journey.slot = form.slot.data or ""
+        journey.save()
+        ahead = "appointments.check" if journey.needs_answered else "appointments.needs"
+        return redirect(url_for(ahead))
+    if not journey.day:
+        return redirect(url_for("appointments.choose_day"))
+    caption = format_date(date.fromisoformat(journey.day)) if _is_day(journey.day) else ""
+    return render_page("appointments/time.html", form=form, journey=journey, day_caption=caption,
+                       status=_status(form))
+
+
+def _is_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@bp.route("/book/needs", methods=["GET", "POST"])
+@client_only
+def needs() -> Response:
+    journey = Journey.load()
+    if journey.slot_id() is None:
+        return redirect(url_for("appointments.choose_time"))
+    form = NeedsForm(data={"interpreter": journey.interpreter or None, "language": journey.language,
+                           "other_needs": journey.other_needs})
+    if form.validate_on_submit():
+        journey.interpreter = form.interpreter.data or "no"
+        journey.language = form.language.data if journey.interpreter == "yes" else ""
+        journey.other_needs = form.other_needs.data or ""
+        journey.needs_answered = True
+        journey.save()
+        return redirect(url_for("appointments.check"))
+    return render_page("appointments/needs.html", form=form, status=_status(form))
+
+
+def _unavailable(slot: Slot | None, refusal: Refusal, journey: Journey) -> Response:
+    alternatives = queries.nearest_free(slot, utcnow()) if slot is not None and not slot.internal else []
+    form = TimeForm()
+    form.slot.choices = [(str(s.id), time_label(s)) for s in alternatives]
+    status = 409 if refusal == Refusal.TAKEN else 400
+    return render_page("appointments/unavailable.html", refusal=refusal.value, slot=slot, form=form,
+                       alternatives=alternatives, status=status)
+
+
+@bp.route("/book/check", methods=["GET", "POST"])
+@client_only
+def check() -> Response:
+    client = _client()
+    form = ConfirmForm()
+    if form.is_submitted():
+        key = form.key()
+        done = queries.appointment_by_key(key, client.id) if key else None
+        if done is not None:  # sent twice: the same confirmation, nothing booked twice
+            return redirect(url_for("appointments.confirmation", appointment_id=done.id))
+    journey = Journey.load()
+    slot_id = journey.slot_id()
+    if slot_id is None or not journey.needs_answered:
+        return redirect(url_for("appointments.book"))
+    replaces = queries.client_appointment(journey.replaces_id(), client.id) if journey.replaces else None
+    slot, refusal = queries.slot_for_client(slot_id, utcnow())
+    if form.validate_on_submit():
+        if form.key() is None or form.slot_id.data != str(slot_id):
+            flash(_("Your answers changed in another window. Check them again before you book."), "info")
+            return redirect(url_for("appointments.check"))
+        if refusal is not None:
+            return _unavailable(slot, refusal, journey)
+        assert slot is not None
+        if replaces is not None and replaces.status != AppointmentStatus.BOOKED:
+            flash(_("That appointment was already cancelled or moved, so nothing was changed."), "info")
+            Journey.clear()
+            return redirect(url_for("appointments.detail", appointment_id=replaces.id))
+        needs_ = Needs(journey.language if journey.interpreter == "yes" else None, journey.other_needs)
+        booked = queries.book(slot, client, client, form.key(), needs_, replaces=replaces)
+        if booked is None:
+            return _unavailable(slot, Refusal.TAKEN, journey)
+        Journey.clear()
+        return redirect(url_for("appointments.confirmation", appointment_id=booked.id))
+    if refusal is not None and not form.errors:
+        return _unavailable(slot, refusal, journey)
+    form.idempotency_key.data, form.slot_id.data = journey.key, str(slot_id)
+    return render_page("appointments/check.html", form=form, slot=slot, journey=journey, replaces=replaces,
+                       status=_status(form))
+
+
+# --- Moving and cancelling ----------------------------------------------------------------------------
+
+def _booked(appointment_id: uuid.UUID) -> Appointment | Response:
+    appointment = _own(appointment_id)
+    if appointment.status != AppointmentStatus.BOOKED or appointment.slot.ends_at <= utcnow():
+        flash(_("This appointment can no longer be changed."), "info")
+        return redirect(url_for("appointments.detail", appointment_id=appointment.id))
+    return appointment
+
+
+@bp.get("/<uuid:appointment_id>/reschedule")
+@client_only
+def reschedule(appointment_id: uuid.UUID) -> Response:
+    appointment = _booked(appointment_id)
+    if isinstance(appointment, Response):
+        return appointment
+    slot = appointment.slot
+    journey = Journey(choice=f"{slot.organisation_id}:{slot.service_id or ''}", replaces=str(appointment.id),
+                      interpreter="yes" if appointment.interpreter_language else "no",
+                      language=appointment.interpreter_language or "", other_needs=appointment.other_needs or "",
+                      needs_answered=True)
+    journey.save()
+    return redirect(url_for("appointments.choose_day"))
+
+
+def _cancel(appointment_id: uuid.UUID, cant_come: bool) -> Response:
+    appointment = _booked(appointment_id)
+    if isinstance(appointment, Response):
+        return appointment
+    form = CancelForm()
+    if not cant_come:
+        form.reason.label.text = _("Why do you want to cancel?")
+    if form.validate_on_submit():
+        queries.cancel(appointment, _client(), form.reason.data or "other", form.detail.data, cant_come)
+        return redirect(url_for("appointments.cancelled", appointment_id=appointment.id))
+    return render_page("appointments/cancel.html", form=form, appointment=appointment, cant_come=cant_come,
+                       status=_status(form))
+
+
+@bp.route("/<uuid:appointment_id>/cancel", methods=["GET", "POST"])
+@client_only
+def cancel(appointment_id: uuid.UUID) -> Response:
+    return _cancel(appointment_id, cant_come=False)
+
+
+@bp.route("/<uuid:appointment_id>/cant-come", methods=["GET", "POST"])
+@client_only
+def cant_come(appointment_id: uuid.UUID) -> Response:
+    return _cancel(appointment_id, cant_come=True)
+
+
+@bp.get("/<uuid:appointment_id>/cancelled")
+@client_only
+def cancelled(appointment_id: uuid.UUID) -> Response:
+    """What happens next, and other times of the same kind to book instead."""
+    appointment = _own(appointment_id)
+    if appointment.status != AppointmentStatus.CANCELLED:
+        return redirect(url_for("appointments.detail", appointment_id=appointment.id))
+    slot = appointment.slot
+    journey = Journey(choice=f"{slot.organisation_id}:{slot.service_id or ''}")
+    journey.save()
+    alternatives = queries.nearest_free(slot, utcnow()) if not slot.internal else []
+    form = TimeForm()
+    form.slot.choices = [(str(s.id), time_label(s)) for s in alternatives]
+    return render_page("appointments/cancelled.html", appointment=appointment, form=form,
+                       alternatives=alternatives)

@@ -1,0 +1,49 @@
+"""Demo appointments: two weeks of published times for each agency, and one booking for Aino. Safe to rerun."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from sqlalchemy import select
+
+from ..common.i18n import today_in_helsinki
+from ..extensions import db
+from ..models import Appointment, Organisation, Slot, User, utcnow
+from . import queries, staff_queries
+
+TOPICS = {
+    "vantaa-employment": ("Työnhaun tarkistuskeskustelu", "Kielotie 13, Vantaa", "in_person"),
+    "vakehyva": ("Sosiaaliohjaus", "Puhelu: soitamme sinulle", "phone"),
+    "kela": ("Kuntoutuksen neuvonta", "Videopuhelu: saat linkin viestillä", "video"),
+    "polku": ("Työvalmennuksen aloitus", "Tikkurilantie 44, Vantaa", "in_person"),
+}
+
+
+def seed(orgs: dict[str, Organisation], staff: list[User]) -> int:
+    created = 0
+    now = utcnow()
+    first = today_in_helsinki() + timedelta(days=1)
+    for member in staff:
+        code = next(c for c, o in orgs.items() if o.id == member.organisation_id)
+        if code not in TOPICS or member.role != "caseworker":
+            continue
+        has_future = db.session.scalar(select(Slot.id).where(Slot.organisation_id == member.organisation_id,
+                                                             Slot.starts_at > now).limit(1))
+        if has_future:
+            continue
+        topic, location, mode = TOPICS[code]
+        spec = staff_queries.NewSlots(first=first, last=first + timedelta(days=13), weekdays=[0, 1, 2, 3, 4],
+                                      start=time(9), end=time(12), length=45, mode=mode, location=location,
+                                      topic=topic, service_id=None, capacity=1, internal=False)
+        made, _ = staff_queries.publish(member, spec)
+        created += made
+    db.session.flush()
+    aino = db.session.scalar(select(User).where(User.email == "aino.asiakas@example.fi"))
+    employment = orgs.get("vantaa-employment")
+    if aino is not None and employment is not None and not db.session.scalar(
+            select(Appointment.id).where(Appointment.client_id == aino.id).limit(1)):
+        free = queries.free_slots(employment.id, None, now, limit=3)
+        if free:
+            queries.book(free[-1], aino, aino, None, queries.Needs(interpreter_language=None))
+            created += 1
+    return created

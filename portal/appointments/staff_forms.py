@@ -1,0 +1,108 @@
+"""Staff forms: publish slots (one or many), book a client directly."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, IntegerField, RadioField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..common.forms import DateParts, NotBefore, PortalForm, SafeText, normalise
+from ..common.i18n import today_in_helsinki
+from .forms import OneOfTheList
+from .view import MODE_WORDS
+
+TIME = re.compile(r"^([01]?\d|2[0-3])[.:]([0-5]\d)$")
+
+WEEKDAYS = [
+    SelectChoice("0", _l("Monday")), SelectChoice("1", _l("Tuesday")), SelectChoice("2", _l("Wednesday")),
+    SelectChoice("3", _l("Thursday")), SelectChoice("4", _l("Friday")), SelectChoice("5", _l("Saturday")),
+    SelectChoice("6", _l("Sunday")),
+]
+LENGTHS = [SelectChoice(str(n), _l("%(num)d minutes", num=n)) for n in (15, 30, 45, 60, 90)]
+MODES = [SelectChoice(value, label) for value, label in MODE_WORDS.items()]
+WHO = [SelectChoice("public", _l("Clients can book online")),
+       SelectChoice("internal", _l("Only staff can book (internal calendar)"))]
+
+
+class ClockTime:
+    """'9.00' or '09:00', Finnish or international style, into field.time."""
+
+    def __call__(self, form: PortalForm, field: Field) -> None:
+        found = TIME.match(field.data or "")
+        if not found:
+            raise StopValidation(_l("Enter a time like 9.00 or 14.30"))
+        field.time = time(int(found.group(1)), int(found.group(2)))  # type: ignore[attr-defined]
+
+
+def _time_field(label: str, missing: str) -> StringField:
+    return StringField(label, description=_l("For example, 9.00"), filters=[normalise],
+                       validators=[DataRequired(missing), ClockTime()])
+
+
+class _MeetingFields(PortalForm):
+    length = RadioField(_l("How long is each appointment?"), choices=LENGTHS, default="45", validate_choice=False,
+                        validators=[InputRequired(_l("Choose how long each appointment is")),
+                                    OneOfTheList(_l("Choose one of the lengths on the list"))])
+    mode = RadioField(_l("How do you meet?"), choices=MODES, default="in_person", validate_choice=False,
+                      validators=[InputRequired(_l("Choose how you meet")),
+                                  OneOfTheList(_l("Choose one of the ways to meet on the list"))])
+    location = StringField(_l("Address or room (optional)"),
+                           description=_l("For a phone or video call, say who calls whom."),
+                           filters=[normalise], validators=[Optional(), SafeText(200)])
+    topic = StringField(_l("Topic (optional)"), description=_l("For example: Job-search review meeting"),
+                        filters=[normalise], validators=[Optional(), SafeText(200)])
+
+
+class PublishForm(_MeetingFields):
+    first_day = DateParts(_l("First day"), description=_l("For example, 27 3 2027"),
+                          validators=[DataRequired(_l("Enter the first day")),
+                                      NotBefore(lambda: today_in_helsinki(), _l("The first day must be today or later"))])
+    last_day = DateParts(_l("Last day (optional)"),
+                         description=_l("Leave empty to publish times for one day only."))
+    weekdays = SelectMultipleField(_l("On which weekdays?"), choices=WEEKDAYS, default=["0", "1", "2", "3", "4"],
+                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+                                   validate_choice=False)
+    start_time = _time_field(_l("From"), _l("Enter the time the first appointment starts"))
+    end_time = _time_field(_l("Until"), _l("Enter the time the last appointment ends"))
+    service = RadioField(_l("Which service is it for?"), choices=[], validate_choice=False,
+                         validators=[InputRequired(_l("Choose a service or “No particular service”")),
+                                     OneOfTheList(_l("Choose one of the services on the list"))])
+    capacity = IntegerField(_l("How many clients can book each time?"), default=1,
+                            validators=[InputRequired(_l("Enter how many clients can book each time")),
+                                        NumberRange(1, 50, _l("Enter a number from 1 to 50"))])
+    who = RadioField(_l("Who can book these times?"), choices=WHO, default="public", validate_choice=False,
+                     validators=[InputRequired(_l("Choose who can book")),
+                                 OneOfTheList(_l("Choose one of the options on the list"))])
+
+    def validate_last_day(self, field: DateParts) -> None:
+        if field.data and self.first_day.data and field.data < self.first_day.data:
+            field.bad_parts = {"day", "month", "year"}
+            raise ValidationError(_l("The last day must be the same as or after the first day"))
+        if field.data and self.first_day.data and (field.data - self.first_day.data).days > 92:
+            field.bad_parts = {"day", "month", "year"}
+            raise ValidationError(_l("Publish at most three months at a time"))
+
+    def validate_weekdays(self, field: SelectMultipleField) -> None:
+        if not field.data or not set(field.data) <= {c.value for c in WEEKDAYS}:
+            raise ValidationError(_l("Choose at least one weekday"))
+
+    def validate_end_time(self, field: StringField) -> None:
+        start = getattr(self.start_time, "time", None)
+        if start is not None and getattr(field, "time", None) is not None and field.time <= start:  # type: ignore[attr-defined]
+            raise ValidationError(_l("The end time must be after the start time"))
+
+
+class DirectBookForm(_MeetingFields):
+    client_email = StringField(_l("Client's e-mail address"), filters=[normalise],
+                               validators=[DataRequired(_l("Enter the client's e-mail address")), SafeText(254)])
+    day = DateParts(_l("Day"), description=_l("For example, 27 3 2027"),
+                    validators=[DataRequired(_l("Enter the day")),
+                                NotBefore(today_in_helsinki, _l("The day must be today or later"))])
+    start_time = _time_field(_l("Time"), _l("Enter the time the appointment starts"))
+    interpreter_language = StringField(_l("Interpreter language (optional)"), filters=[normalise],
+                                       validators=[Optional(), SafeText(60)])

@@ -1,0 +1,172 @@
+"""Staff publish and withdraw slots, see the day, mark attendance and book a client directly."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from ..common.access import roles
+from ..common.i18n import format_date, locale_code, today_in_helsinki
+from ..common.rendering import render_page
+from ..models import AppointmentStatus, Role, User, utcnow
+from . import staff_queries
+from .forms import ConfirmForm
+from .queries import Needs
+from .staff_forms import DirectBookForm, PublishForm
+from .staff_queries import NewSlots
+from .times import local_day, local_to_utc
+from .view import template_helpers
+
+bp = Blueprint("staff_appointments", __name__, url_prefix="/staff/appointments")
+bp.before_request(roles(Role.CASEWORKER, Role.MANAGER))
+
+
+@bp.context_processor
+def helpers() -> dict[str, object]:
+    return template_helpers()
+
+
+def _staff() -> User:
+    user = current_user._get_current_object()
+    if not user.is_staff or user.organisation_id is None:
+        abort(403)
+    return user  # type: ignore[no-any-return]
+
+
+def _day_arg() -> date:
+    try:
+        return date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return today_in_helsinki()
+
+
+@bp.get("")
+def day() -> Response:
+    staff = _staff()
+    shown = _day_arg()
+    scope = "mine" if request.args.get("scope") == "mine" else "organisation"
+    rows = staff_queries.day_view(staff.organisation_id, shown, staff.id if scope == "mine" else None)
+    return render_page(
+        "staff_appointments/day.html", rows=rows, day=shown, scope=scope, now=utcnow(),
+        previous_day=(shown - timedelta(days=1)).isoformat(), next_day=(shown + timedelta(days=1)).isoformat(),
+        action_form=ConfirmForm(), day_caption=format_date(shown),
+    )
+
+
+def _spec(form: PublishForm) -> NewSlots:
+    service = form.service.data if form.service.data != "none" else None
+    return NewSlots(
+        first=form.first_day.data, last=form.last_day.data or form.first_day.data,
+        weekdays=[int(d) for d in form.weekdays.data or []], start=form.start_time.time,  # type: ignore[attr-defined]
+        end=form.end_time.time, length=int(form.length.data or 45), mode=form.mode.data or "in_person",  # type: ignore[attr-defined]
+        location=form.location.data or "", topic=form.topic.data or "",
+        service_id=uuid.UUID(service) if service else None, capacity=form.capacity.data or 1,
+        internal=form.who.data == "internal",
+    )
+
+
+@bp.route("/slots/new", methods=["GET", "POST"])
+def publish() -> Response:
+    staff = _staff()
+    form = PublishForm()
+    lc = locale_code()
+    form.service.choices = [("none", _("No particular service"))] + [
+        (str(s.id), s.name(lc)) for s in staff_queries.services_of(staff.organisation_id)
+    ]
+    if form.validate_on_submit():
+        spec = _spec(form)
+        if spec.weekdays and staff_queries.count_planned(spec) > staff_queries.MAX_SLOTS_PER_PUBLISH:
+            form.weekdays.errors = [_("That would be more than %(max)d times. Publish a shorter period.",
+                                      max=staff_queries.MAX_SLOTS_PER_PUBLISH)]
+        else:
+            created, skipped = staff_queries.publish(staff, spec)
+            if created == 0:
+                form.start_time.errors = [_("No times fit between these times on these days. Check the times "
+                                            "and the weekdays.")]
+            else:
+                message = ngettext("%(num)d time published.", "%(num)d times published.", created)
+                if skipped:
+                    message += " " + ngettext(
+                        "%(num)d time was left out because the clocks go forward then.",
+                        "%(num)d times were left out because the clocks go forward then.", skipped)
+                flash(message, "success")
+                return redirect(url_for("staff_appointments.day", day=spec.first.isoformat()))
+    return render_page("staff_appointments/publish.html", form=form, status=400 if form.errors else 200)
+
+
+@bp.post("/slots/<uuid:slot_id>/withdraw")
+def withdraw(slot_id: uuid.UUID) -> Response:
+    staff = _staff()
+    slot = staff_queries.own_slot(slot_id, staff.organisation_id)
+    if slot is None:
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("Nothing was changed because the page was open for a long time. Try again."), "error")
+    elif staff_queries.withdraw(slot):
+        flash(_("The time was withdrawn. Clients can no longer book it."), "success")
+    else:
+        flash(_("This time has a booking, so it was not withdrawn. Cancel the booking with the client first."),
+              "error")
+    return redirect(url_for("staff_appointments.day", day=_local_day(slot.starts_at)))
+
+
+def _local_day(instant: datetime) -> str:
+    return local_day(instant).isoformat()
+
+
+def _mark(appointment_id: uuid.UUID, to: AppointmentStatus, message: str) -> Response:
+    staff = _staff()
+    appointment = staff_queries.own_appointment(appointment_id, staff.organisation_id)
+    if appointment is None:
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("Nothing was changed because the page was open for a long time. Try again."), "error")
+    elif staff_queries.mark(appointment, staff, to, utcnow()):
+        flash(message, "success")
+    else:
+        flash(_("Attendance can be marked once the appointment has started."), "error")
+    return redirect(url_for("staff_appointments.day", day=_local_day(appointment.slot.starts_at),
+                            _anchor=f"slot-{appointment.slot_id}"))
+
+
+@bp.post("/<uuid:appointment_id>/attended")
+def mark_attended(appointment_id: uuid.UUID) -> Response:
+    return _mark(appointment_id, AppointmentStatus.ATTENDED, _("Marked as attended."))
+
+
+@bp.post("/<uuid:appointment_id>/no-show")
+def mark_no_show(appointment_id: uuid.UUID) -> Response:
+    return _mark(appointment_id, AppointmentStatus.NO_SHOW, _("Marked as did not attend."))
+
+
+@bp.route("/book", methods=["GET", "POST"])
+def book_for_client() -> Response:
+    staff = _staff()
+    form = DirectBookForm(client_email=request.args.get("client", ""))
+    if form.validate_on_submit():
+        client = staff_queries.client_by_email(form.client_email.data or "")
+        starts = local_to_utc(form.day.data, form.start_time.time)  # type: ignore[attr-defined]
+        if client is None:
+            form.client_email.errors = [_("No client has this e-mail address. Check the address.")]
+        elif starts is None:
+            form.start_time.errors = [_("This time does not exist that night because the clocks go forward. "
+                                        "Choose another time.")]
+        elif starts <= utcnow():
+            form.start_time.errors = [_("The time must be in the future")]
+        else:
+            appointment = staff_queries.book_for_client(
+                staff, client, starts, int(form.length.data or 45), form.mode.data or "in_person",
+                form.location.data or "", form.topic.data or "", Needs(form.interpreter_language.data or None),
+            )
+            if appointment is not None:
+                flash(_("The appointment was booked for %(name)s. They will get reminders.", name=client.full_name),
+                      "success")
+                return redirect(url_for("staff_appointments.day", day=form.day.data.isoformat()))
+    return render_page("staff_appointments/book.html", form=form, status=400 if form.errors else 200)

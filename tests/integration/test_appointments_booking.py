@@ -1,0 +1,197 @@
+"""The client's booking journey without JavaScript: question pages, check answers, confirmation, .ics."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Appointment, AppointmentEvent, ReminderOutbox, SlotStatus, utcnow
+
+from ..support.appointments import confirm_fields, make_slot, walk_to_check
+from ..support.client import PortalClient
+
+
+@pytest.fixture()
+def english(signed_in: PortalClient) -> PortalClient:
+    signed_in.set_cookie("lang", "en")
+    return signed_in
+
+
+def _count(**where: object) -> int:
+    statement = select(func.count()).select_from(Appointment)
+    for name, value in where.items():
+        statement = statement.where(getattr(Appointment, name) == value)
+    return db.session.scalar(statement) or 0
+
+
+def test_booking_journey_ends_on_a_confirmation_with_calendar_file(english: PortalClient, jobseeker) -> None:
+    slot = make_slot(topic="Job-search review meeting")
+    check = walk_to_check(english, slot, interpreter="yes", language="Somali")
+    assert "Check your answers before booking" in check
+    assert "Yes, Somali" in check
+    assert "Change" in check
+    response = english.post_form("/appointments/book/check", confirm_fields(check))
+    assert response.status_code == 302
+    assert "/confirmation" in response.headers["Location"]
+    page = english.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your appointment is booked" in page
+    assert "Add to calendar" in page
+    assert "If you can" in page  # how to cancel
+    appointment = db.session.scalars(select(Appointment).where(Appointment.client_id == jobseeker.user.id)).one()
+    assert appointment.interpreter_language == "Somali"
+    assert appointment.status == "booked"
+    ics = english.get(f"/appointments/{appointment.id}/calendar.ics")
+    assert ics.mimetype == "text/calendar"
+    assert b"TZID=Europe/Helsinki" in ics.data and b"BEGIN:VTIMEZONE" in ics.data
+    reminders = db.session.scalar(select(func.count()).select_from(ReminderOutbox)
+                                  .where(ReminderOutbox.appointment_id == appointment.id))
+    assert reminders == 2  # e-mail 2 days and 2 hours before (no phone number)
+
+
+def test_days_are_a_list_with_free_times_not_a_date_picker(english: PortalClient) -> None:
+    slot = make_slot()
+    make_slot(starts_at=slot.starts_at + timedelta(hours=1), staff=None, organisation_id=slot.organisation_id)
+    english.get("/appointments/book")
+    english.post_form("/appointments/book", {"what": f"{slot.organisation_id}:"})
+    page = english.get("/appointments/book/day").get_data(as_text=True)
+    assert 'type="radio"' in page and 'type="date"' not in page
+    assert "2 free times" in page
+
+
+def test_missing_answers_get_an_error_summary_and_keep_the_page(english: PortalClient) -> None:
+    make_slot()
+    english.get("/appointments/book")
+    response = english.post_form("/appointments/book", {})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "<title>Error: " in page
+    assert 'href="#what-0"' in page and "Choose what the appointment is about" in page
+
+
+def test_interpreter_needs_a_language(english: PortalClient) -> None:
+    slot = make_slot()
+    walk_to_check(english, slot)
+    response = english.post_form("/appointments/book/needs", {"interpreter": "yes", "language": ""})
+    assert response.status_code == 400
+    assert "Enter the language you need an interpreter for" in response.get_data(as_text=True)
+
+
+def test_double_submit_books_once_and_shows_the_same_confirmation(english: PortalClient, jobseeker) -> None:
+    slot = make_slot()
+    fields = confirm_fields(walk_to_check(english, slot))
+    first = english.post_form("/appointments/book/check", fields)
+    second = english.post_form("/appointments/book/check", fields)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert _count(client_id=jobseeker.user.id) == 1
+
+
+@pytest.mark.parametrize("tampered", ["not-a-uuid", "00000000-0000-0000-0000-000000000000", "<script>"])
+def test_tampered_time_gets_a_clear_message(english: PortalClient, tampered: str) -> None:
+    slot = make_slot()
+    walk_to_check(english, slot)
+    response = english.post_form("/appointments/book/time", {"slot": tampered})
+    assert response.status_code == 400
+    assert "That time cannot be booked. Choose one of the free times on the list." in response.get_data(as_text=True)
+
+
+def test_tampered_confirm_form_changes_nothing(english: PortalClient, jobseeker) -> None:
+    slot = make_slot()
+    other = make_slot(organisation_id=slot.organisation_id)
+    fields = confirm_fields(walk_to_check(english, slot))
+    response = english.post_form("/appointments/book/check", {**fields, "slot_id": str(other.id)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/appointments/book/check")
+    response = english.post_form("/appointments/book/check", {**fields, "idempotency_key": "x' OR 1=1"})
+    assert response.status_code == 302
+    assert _count(client_id=jobseeker.user.id) == 0
+
+
+@pytest.mark.parametrize("kind", ["past", "withdrawn", "internal"])
+def test_slots_that_cannot_be_booked_are_refused(english: PortalClient, jobseeker, kind: str) -> None:
+    fields: dict[str, object] = {"internal": True} if kind == "internal" else {}
+    slot = make_slot(**fields) if kind != "past" else make_slot(starts_in=-timedelta(hours=1))
+    if kind == "withdrawn":
+        slot.status = SlotStatus.WITHDRAWN.value
+        db.session.flush()
+    english.get("/appointments/book")
+    response = english.post_form("/appointments/book/time", {"slot": str(slot.id)})
+    assert response.status_code in {302, 400}
+    if response.status_code == 400:
+        assert "That time cannot be booked" in response.get_data(as_text=True)
+    assert _count(client_id=jobseeker.user.id) == 0
+
+
+def test_slot_withdrawn_while_checking_answers_is_refused_kindly(english: PortalClient, jobseeker) -> None:
+    slot = make_slot()
+    fields = confirm_fields(walk_to_check(english, slot))
+    slot.status = SlotStatus.WITHDRAWN.value
+    db.session.flush()
+    response = english.post_form("/appointments/book/check", fields)
+    assert response.status_code == 400
+    assert "This time is no longer available" in response.get_data(as_text=True)
+    assert _count(client_id=jobseeker.user.id) == 0
+
+
+def test_time_taken_by_someone_else_offers_the_nearest_free_times(english: PortalClient, jobseeker) -> None:
+    from ..support.factories import ClientFactory
+
+    slot = make_slot()
+    nearby = make_slot(starts_at=slot.starts_at + timedelta(hours=2), organisation_id=slot.organisation_id)
+    fields = confirm_fields(walk_to_check(english, slot))
+    db.session.add(Appointment(slot_id=slot.id, seat=1, client_id=ClientFactory().id,
+                               booked_by_id=jobseeker.user.id, booked_by_role="client"))
+    db.session.flush()
+    response = english.post_form("/appointments/book/check", fields)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Sorry, this time was just taken" in page
+    assert "Here are the nearest free times" in page and str(nearby.id) in page
+    # choosing a nearby time goes on to the remaining questions
+    response = english.post_form("/appointments/book/time", {"slot": str(nearby.id)})
+    assert response.status_code == 302
+
+
+def test_another_clients_appointment_is_not_found(english: PortalClient) -> None:
+    from ..support.factories import ClientFactory
+
+    slot = make_slot()
+    other = ClientFactory()
+    appointment = Appointment(slot_id=slot.id, seat=1, client_id=other.id, booked_by_id=other.id,
+                              booked_by_role="client")
+    db.session.add(appointment)
+    db.session.flush()
+    for path in ("", "/confirmation", "/calendar.ics", "/cancel", "/reschedule"):
+        assert english.get(f"/appointments/{appointment.id}{path}").status_code == 404
+
+
+def test_staff_cannot_use_the_client_booking_pages(client: PortalClient, staff_user) -> None:
+    from ..support.factories import PASSWORD
+
+    client.sign_in(staff_user.email, PASSWORD)
+    assert client.get("/appointments").status_code == 403
+
+
+def test_my_appointments_and_home_show_the_next_one(english: PortalClient) -> None:
+    slot = make_slot()
+    english.post_form("/appointments/book/check", confirm_fields(walk_to_check(english, slot)))
+    page = english.get("/appointments").get_data(as_text=True)
+    assert "Upcoming" in page and "Booked" in page
+    home = english.get("/").get_data(as_text=True)
+    assert "Next: " in home and "My appointments" in home
+
+
+def test_events_are_append_only(english: PortalClient) -> None:
+    from sqlalchemy.exc import DatabaseError
+
+    slot = make_slot()
+    english.post_form("/appointments/book/check", confirm_fields(walk_to_check(english, slot)))
+    event = db.session.scalars(select(AppointmentEvent)).first()
+    assert event is not None
+    with pytest.raises(DatabaseError):
+        with db.session.begin_nested():
+            event.detail = "changed"
+            db.session.flush()
+    assert utcnow()

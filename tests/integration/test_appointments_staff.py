@@ -1,0 +1,144 @@
+"""Staff publish times (in bulk, across the clock changes), withdraw them, mark attendance, book directly."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from unittest import mock
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Appointment, Slot
+
+from ..support.appointments import make_slot
+from ..support.client import PortalClient
+from ..support.factories import PASSWORD, ClientFactory
+
+
+@pytest.fixture()
+def staff_client(client: PortalClient, staff_user) -> PortalClient:  # type: ignore[no-untyped-def]
+    client.set_cookie("lang", "en")
+    assert client.sign_in(staff_user.email, PASSWORD).status_code == 302
+    return client
+
+
+def _publish(client: PortalClient, first: date, last: date, **extra: str) -> object:
+    data = {"first_day-day": str(first.day), "first_day-month": str(first.month), "first_day-year": str(first.year),
+            "last_day-day": str(last.day), "last_day-month": str(last.month), "last_day-year": str(last.year),
+            "weekdays": ["0", "1", "2", "3", "4", "5", "6"], "start_time": "9.00", "end_time": "10.00",
+            "length": "60", "mode": "in_person", "location": "Room 2", "service": "none", "capacity": "1",
+            "who": "public", **extra}
+    return client.post_form("/staff/appointments/slots/new", data)
+
+
+@pytest.mark.parametrize(
+    "first, last, expected_utc",
+    [
+        # 9.00 in Helsinki is 07.00 UTC in winter and 06.00 UTC in summer (spring change 29.3.2026)
+        (date(2026, 3, 28), date(2026, 3, 30), [datetime(2026, 3, 28, 7, tzinfo=UTC),
+                                                datetime(2026, 3, 29, 6, tzinfo=UTC),
+                                                datetime(2026, 3, 30, 6, tzinfo=UTC)]),
+        # and back again at the autumn change (25.10.2026)
+        (date(2026, 10, 24), date(2026, 10, 26), [datetime(2026, 10, 24, 6, tzinfo=UTC),
+                                                  datetime(2026, 10, 25, 7, tzinfo=UTC),
+                                                  datetime(2026, 10, 26, 7, tzinfo=UTC)]),
+    ],
+    ids=["spring", "autumn"],
+)
+def test_bulk_publish_keeps_the_wall_clock_across_dst(staff_client: PortalClient, staff_user, first: date,
+                                                      last: date, expected_utc: list[datetime]) -> None:
+    with mock.patch("portal.appointments.staff_forms.today_in_helsinki", return_value=date(2026, 1, 1)), \
+         mock.patch("portal.common.i18n.today_in_helsinki", return_value=date(2026, 1, 1)):
+        response = _publish(staff_client, first, last)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    slots = db.session.scalars(select(Slot).where(Slot.organisation_id == staff_user.organisation_id)
+                               .order_by(Slot.starts_at)).all()
+    assert [s.starts_at for s in slots] == expected_utc
+    assert all(s.ends_at - s.starts_at == timedelta(hours=1) for s in slots)
+
+
+def test_publish_form_errors_are_clear(staff_client: PortalClient) -> None:
+    response = staff_client.post_form("/staff/appointments/slots/new", {"start_time": "25.00", "service": "evil"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Enter a time like 9.00 or 14.30" in page
+    assert "Enter the first day" in page
+    assert "Choose one of the services on the list" in page
+
+
+def test_day_view_and_withdraw_an_unbooked_slot(staff_client: PortalClient, staff_user) -> None:
+    from portal.appointments.times import local_day
+
+    slot = make_slot(staff=staff_user)
+    day = local_day(slot.starts_at).isoformat()
+    page = staff_client.get(f"/staff/appointments?day={day}").get_data(as_text=True)
+    assert "Withdraw time" in page
+    response = staff_client.post_form(f"/staff/appointments/slots/{slot.id}/withdraw")
+    assert response.status_code == 302
+    db.session.refresh(slot)
+    assert slot.status == "withdrawn" and slot.withdrawn_at is not None
+
+
+def test_a_booked_slot_is_not_withdrawn(staff_client: PortalClient, staff_user) -> None:
+    slot = make_slot(staff=staff_user)
+    client = ClientFactory()
+    db.session.add(Appointment(slot_id=slot.id, seat=1, client_id=client.id, booked_by_id=client.id,
+                               booked_by_role="client"))
+    db.session.flush()
+    staff_client.post_form(f"/staff/appointments/slots/{slot.id}/withdraw")
+    db.session.refresh(slot)
+    assert slot.status == "published"
+
+
+def test_another_organisations_slot_is_not_found(staff_client: PortalClient) -> None:
+    slot = make_slot()
+    assert staff_client.post_form(f"/staff/appointments/slots/{slot.id}/withdraw").status_code == 404
+
+
+@pytest.mark.parametrize("action, status", [("attended", "attended"), ("no-show", "no_show")])
+def test_mark_attendance_after_the_start(staff_client: PortalClient, staff_user, action: str, status: str) -> None:
+    slot = make_slot(starts_in=-timedelta(minutes=10), staff=staff_user)
+    client = ClientFactory()
+    appointment = Appointment(slot_id=slot.id, seat=1, client_id=client.id, booked_by_id=client.id,
+                              booked_by_role="client", interpreter_language="Arabic")
+    db.session.add(appointment)
+    db.session.flush()
+    from portal.appointments.times import local_day
+
+    page = staff_client.get(f"/staff/appointments?day={local_day(slot.starts_at)}").get_data(as_text=True)
+    assert client.full_name in page and "Interpreter: Arabic" in page
+    response = staff_client.post_form(f"/staff/appointments/{appointment.id}/{action}")
+    assert response.status_code == 302
+    db.session.refresh(appointment)
+    assert appointment.status == status
+
+
+def test_attendance_cannot_be_marked_before_the_start(staff_client: PortalClient, staff_user) -> None:
+    slot = make_slot(staff=staff_user)
+    client = ClientFactory()
+    appointment = Appointment(slot_id=slot.id, seat=1, client_id=client.id, booked_by_id=client.id,
+                              booked_by_role="client")
+    db.session.add(appointment)
+    db.session.flush()
+    staff_client.post_form(f"/staff/appointments/{appointment.id}/attended")
+    db.session.refresh(appointment)
+    assert appointment.status == "booked"
+
+
+def test_staff_book_a_follow_up_for_a_client(staff_client: PortalClient, staff_user) -> None:
+    client = ClientFactory()
+    day = date.today() + timedelta(days=10)
+    response = staff_client.post_form("/staff/appointments/book", {
+        "client_email": client.email, "day-day": str(day.day), "day-month": str(day.month),
+        "day-year": str(day.year), "start_time": "13.15", "length": "30", "mode": "phone", "location": "",
+        "topic": "Follow-up", "interpreter_language": "",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    appointment = db.session.scalars(select(Appointment).where(Appointment.client_id == client.id)).one()
+    assert appointment.booked_by_role == "staff" and appointment.slot.internal
+    assert appointment.slot.organisation_id == staff_user.organisation_id
+
+
+def test_clients_cannot_reach_staff_pages(signed_in: PortalClient) -> None:
+    assert signed_in.get("/staff/appointments").status_code == 403
