@@ -53,11 +53,11 @@ def _drop_async_teardown(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
+    _drop_async_teardown(app)  # before the first app context: its teardown would run the async one
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
-    _drop_async_teardown(app)
     if engine.dialect.name != "postgresql":
         return
 
