@@ -1,0 +1,183 @@
+"""Every page and state the accessibility checks visit, and how a user gets there.
+
+Each state is reached the way a user reaches it (sign in, follow links, submit forms), and waits until the
+page has settled (the error summary focused, the live region spoken) before a check runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from playwright.sync_api import Page, expect
+
+from .conftest import Person
+from .pages import (
+    AccessibilityPage,
+    AddStepPage,
+    CantDoPage,
+    ChangePasswordPage,
+    HomePage,
+    SignInPage,
+    sign_in,
+)
+
+TODO_STEP = "Apply for four jobs this month"  # in a fresh client's plan (English)
+# Aino's plan is in Finnish (the demo's own words, not the UI's): "Apply for four jobs this month" and
+# "Start work coaching", which is "can't do", with two events in its history.
+AINO_TODO_STEP = "Hae neljää työpaikkaa tämän kuukauden aikana"
+AINO_CANT_DO_STEP = "Aloita työvalmennus"
+
+
+@dataclass(frozen=True)
+class People:
+    aino: Person  # read-only
+    caseworker: Person
+    fresh: Callable[[], Person]  # a client of their own, for states that change data
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    reach: Callable[[Page, People], None]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _sign_in_empty(page: Page, people: People) -> None:
+    form = SignInPage(page)
+    form.open()
+    expect(form.h1).to_have_text("Sign in")
+
+
+def _sign_in_errors(page: Page, people: People) -> None:
+    form = SignInPage(page)
+    form.open()
+    form.submit.click()
+    expect(form.error_summary).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Error: Sign in"))
+
+
+def _home(page: Page, people: People) -> None:
+    home = sign_in(page, people.aino.email, people.aino.password)
+    expect(home.h1).to_have_text("What's next")
+
+
+def _plan(page: Page, people: People) -> None:
+    plan = sign_in(page, people.aino.email, people.aino.password).go_to_plan()
+    expect(plan.progress_text).to_be_visible()
+
+
+def _plan_after_swap(page: Page, people: People) -> None:
+    person = people.fresh()
+    plan = sign_in(page, person.email, person.password).go_to_plan()
+    plan.mark_done_button(TODO_STEP).click()
+    expect(plan.live_region).to_have_text(f"“{TODO_STEP}” is marked as done.")
+    expect(plan.mark_not_done_button(TODO_STEP)).to_be_focused()
+
+
+def _step_with_history(page: Page, people: People) -> None:
+    step = sign_in(page, people.aino.email, people.aino.password).go_to_plan().open_step(AINO_CANT_DO_STEP)
+    expect(step.history.get_by_role("listitem")).to_have_count(2)
+
+
+def _open_cant_do(page: Page, people: People) -> CantDoPage:
+    step = sign_in(page, people.aino.email, people.aino.password).go_to_plan().open_step(AINO_TODO_STEP)
+    return step.open_cant_do()
+
+
+def _cant_do(page: Page, people: People) -> None:
+    _open_cant_do(page, people)
+
+
+def _cant_do_errors(page: Page, people: People) -> None:
+    form = _open_cant_do(page, people)
+    form.submit.click()
+    expect(form.error_summary).to_be_focused()
+
+
+def _open_add_step(page: Page, people: People) -> AddStepPage:
+    sign_in(page, people.aino.email, people.aino.password).go_to_plan().add_step_link.click()
+    form = AddStepPage(page)
+    expect(form.h1).to_have_text("Add your own step")
+    return form
+
+
+def _add_step(page: Page, people: People) -> None:
+    _open_add_step(page, people)
+
+
+def _add_step_errors(page: Page, people: People) -> None:
+    form = _open_add_step(page, people)
+    form.fill_due(1, 1, 2020)  # in the past, and no title
+    form.submit.click()
+    expect(form.error_summary).to_be_focused()
+
+
+def _accessibility(page: Page, people: People) -> None:
+    statement = AccessibilityPage(page)
+    statement.open()
+    expect(statement.h1).to_have_text("Accessibility statement")
+
+
+def _not_found(page: Page, people: People) -> None:
+    sign_in(page, people.aino.email, people.aino.password)
+    response = page.goto("/plan/no-such-page")
+    assert response is not None and response.status == 404
+    expect(HomePage(page).h1).to_have_text("Page not found")
+
+
+def _signed_out(page: Page, people: People) -> None:
+    person = people.fresh()  # signing out ends every session of the user
+    sign_in(page, person.email, person.password).sign_out()
+
+
+def _open_change_password(page: Page, people: People) -> ChangePasswordPage:
+    sign_in(page, people.aino.email, people.aino.password).footer_link("Change your password").click()
+    form = ChangePasswordPage(page)
+    expect(form.h1).to_have_text("Change your password")
+    return form
+
+
+def _change_password(page: Page, people: People) -> None:
+    _open_change_password(page, people)
+
+
+def _change_password_errors(page: Page, people: People) -> None:
+    form = _open_change_password(page, people)
+    form.submit.click()
+    expect(form.error_summary).to_be_focused()
+
+
+def _staff_home(page: Page, people: People) -> None:
+    home = sign_in(page, people.caseworker.email, people.caseworker.password)
+    expect(home.h1).to_have_text("Staff front page")
+
+
+def _session_warning(page: Page, people: People) -> None:
+    home = sign_in(page, people.aino.email, people.aino.password)
+    dialog = home.open_session_warning()
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_be_visible()
+
+
+STATES = [
+    State("sign-in", _sign_in_empty),
+    State("sign-in-with-errors", _sign_in_errors),
+    State("home", _home),
+    State("plan", _plan),
+    State("plan-after-htmx-swap", _plan_after_swap),
+    State("step-with-history", _step_with_history),
+    State("cant-do", _cant_do),
+    State("cant-do-with-errors", _cant_do_errors),
+    State("add-step", _add_step),
+    State("add-step-with-errors", _add_step_errors),
+    State("accessibility-statement", _accessibility),
+    State("not-found", _not_found),
+    State("signed-out", _signed_out),
+    State("change-password", _change_password),
+    State("change-password-with-errors", _change_password_errors),
+    State("staff-front-page", _staff_home),
+    State("session-warning-dialog", _session_warning),
+]

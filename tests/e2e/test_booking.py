@@ -1,0 +1,85 @@
+"""Booking an appointment in Chromium at phone size: by pointer, by keyboard only, and axe on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .booking_pages import AppointmentsPage, BookingQuestion, CheckAnswersPage, ConfirmationPage, NeedsPage
+from .conftest import Person
+from .pages import sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_booking_journey_at_phone_size(page: Page, jobseeker: Person, axe_check) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, jobseeker.email, jobseeker.password)
+    listing = AppointmentsPage(page).open()
+    expect(listing.h1).to_have_text("My appointments")
+    axe_check(page, "my appointments")
+    listing.book_link.click()
+
+    what = BookingQuestion(page)
+    expect(what.h1).to_have_text("What do you want to talk about?")
+    axe_check(page, "choose what")
+    what.continue_button.click()  # nothing chosen: the error state
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(what.error_summary).to_be_focused()
+    axe_check(page, "choose what, error")
+    what.options.first.check()
+    what.continue_button.click()
+
+    day = BookingQuestion(page)
+    expect(day.h1).to_have_text("Which day suits you?")
+    axe_check(page, "choose a day")
+    day.options.first.check()
+    day.continue_button.click()
+
+    time = BookingQuestion(page)
+    expect(time.h1).to_have_text("What time suits you?")
+    axe_check(page, "choose a time")
+    time.options.first.check()
+    time.continue_button.click()
+
+    needs = NeedsPage(page)
+    expect(needs.h1).to_have_text("Do you need any support at the appointment?")
+    needs.interpreter("Yes").check()
+    needs.continue_button.click()  # yes, but no language: error state
+    expect(needs.error_link("Enter the language you need an interpreter for")).to_be_visible()
+    axe_check(page, "needs, error")
+    needs.language.fill("Somali")
+    needs.continue_button.click()
+
+    check = CheckAnswersPage(page)
+    expect(check.h1).to_have_text("Check your answers before booking")
+    expect(check.main).to_contain_text("Yes, Somali")
+    axe_check(page, "check answers")
+    check.book_button.click()
+
+    done = ConfirmationPage(page)
+    expect(done.h1).to_have_text("Your appointment is booked")
+    expect(done.calendar_link).to_be_visible()
+    axe_check(page, "confirmation")
+
+
+def test_keyboard_only_booking(page: Page, jobseeker: Person) -> None:
+    sign_in(page, jobseeker.email, jobseeker.password)
+    page.goto("/appointments/book")
+    for _ in range(3):  # what, day, time: Tab to the first radio, Space picks it, Enter sends the form
+        question = BookingQuestion(page)
+        question.options.first.focus()
+        page.keyboard.press("Space")
+        expect(question.options.first).to_be_checked()
+        page.keyboard.press("Enter")
+    needs = NeedsPage(page)
+    expect(needs.h1).to_have_text("Do you need any support at the appointment?")
+    needs.interpreter("No").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    check = CheckAnswersPage(page)
+    expect(check.h1).to_have_text("Check your answers before booking")
+    check.book_button.focus()
+    page.keyboard.press("Enter")
+    expect(ConfirmationPage(page).h1).to_have_text("Your appointment is booked")
