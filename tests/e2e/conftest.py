@@ -4,9 +4,6 @@ The live server runs in a daemon thread for the whole session. Its database is n
 one: on PostgreSQL (TEST_DATABASE_URL) it lives in its own schema `e2e`, otherwise in a temporary SQLite file.
 Read-only tests use the demo client Aino; every test that changes data signs in as a freshly made client
 with a plan of their own (`fresh_client`, `jobseeker`).
-
-TEMPORARY NOTE (to be removed before commit): two helpers are writing tests/e2e at the same time. See
-tests/e2e/PARALLEL_HELPERS.md before you overwrite this file; add fixtures with str_replace instead.
 """
 
 from __future__ import annotations

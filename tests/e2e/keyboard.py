@@ -46,7 +46,11 @@ class Keyboard:
         start = len(self.stops)
         for _ in range(limit):
             self.press("Shift+Tab" if backwards else "Tab")
-            self.assert_focus_visible()
+            try:
+                self.assert_focus_visible()
+            except AssertionError as error:
+                visited = "\n".join(self.stops[start:])
+                raise AssertionError(f"{error}; on the way to {target} focus went to:\n{visited}") from None
             if self.page.evaluate("(el) => el === document.activeElement", handle):
                 return
         visited = "\n".join(self.stops[start:])

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from .booking_pages import AppointmentsPage, BookingQuestion, CheckAnswersPage, ConfirmationPage, NeedsPage
 from .conftest import Person
+from .keyboard import Keyboard
 from .pages import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -65,21 +66,34 @@ def test_booking_journey_at_phone_size(page: Page, jobseeker: Person, axe_check)
 
 
 def test_keyboard_only_booking(page: Page, jobseeker: Person) -> None:
+    """Tab, Space, arrow keys and Enter only, with a visible focus indicator at every stop."""
     sign_in(page, jobseeker.email, jobseeker.password)
+    keys = Keyboard(page)
     page.goto("/appointments/book")
-    for _ in range(3):  # what, day, time: Tab to the first radio, Space picks it, Enter sends the form
+    for _ in range(3):  # what, day, time: Tab into the radio group, Space picks, Tab to Continue, Enter
         question = BookingQuestion(page)
-        question.options.first.focus()
-        page.keyboard.press("Space")
+        keys.tab_to(question.options.first)
+        keys.press(" ")
         expect(question.options.first).to_be_checked()
-        page.keyboard.press("Enter")
+        if question.options.count() > 1:  # arrow keys move the choice within the group, as in any radio group
+            keys.press("ArrowDown")
+            expect(question.options.nth(1)).to_be_checked()
+            keys.press("ArrowUp")
+            expect(question.options.first).to_be_checked()
+        keys.tab_to(question.continue_button)
+        keys.press("Enter")
     needs = NeedsPage(page)
     expect(needs.h1).to_have_text("Do you need any support at the appointment?")
-    needs.interpreter("No").focus()
-    page.keyboard.press("Space")
-    page.keyboard.press("Enter")
+    keys.tab_to(needs.interpreter("No"))  # the first answer: a group with nothing chosen is entered there
+    keys.press("ArrowDown")  # arrows choose as they move
+    expect(needs.interpreter("Yes")).to_be_checked()
+    keys.press("ArrowUp")
+    expect(needs.interpreter("No")).to_be_checked()
+    keys.tab_to(needs.continue_button)
+    keys.press("Enter")
     check = CheckAnswersPage(page)
     expect(check.h1).to_have_text("Check your answers before booking")
-    check.book_button.focus()
-    page.keyboard.press("Enter")
+    keys.tab_to(check.book_button)
+    keys.press("Enter")
     expect(ConfirmationPage(page).h1).to_have_text("Your appointment is booked")
+    keys.tab_to(ConfirmationPage(page).calendar_link)
