@@ -79,8 +79,6 @@ elseif mode == "toggle" then
       ["Content-Type"] = "application/x-www-form-urlencoded",
     }, "csrf_token=" .. e.csrf)
   end
-end
-
 elseif mode == "book" then
   -- each client presses "Book appointment" once; a thread that runs out of clients stops
   request = function()
