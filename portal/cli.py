@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
 
         report = send_due()
         click.echo(f"Reminders: {report.sent} sent, {report.failed} failed, {report.skipped} not needed, "
-                   f"{report.unknown} interrupted earlier (not sent again).")
+                   f"{report.unknown} with an unknown outcome (not sent again).")
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:

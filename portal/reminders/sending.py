@@ -1,18 +1,32 @@
 """Send the reminders that are due: each at most once, failures retried and recorded.
 
-1. Claim: due rows go from pending/failed to `sending` with attempts + 1, and that is committed before anything
-   is sent. On PostgreSQL the rows are read with FOR UPDATE SKIP LOCKED, so two runs at once take different
-   rows; every claim is also a guarded UPDATE (the status and attempts it read), which makes it safe on SQLite.
-2. Send, then record `sent` (never sent again) or `failed` with the error and the next try.
-3. A crash between the mail server accepting a message and the commit leaves a row in `sending`. The next run
-   marks such rows `unknown` and does NOT send them again: a reminder may have reached the person, and
-   "at most once" is the promise. The row keeps the fact and the time for staff to follow up. The window is
-   as small as it can be: one SMTP transaction, then one commit.
+1. Claim: one due row at a time goes from pending/failed to `sending` with attempts + 1, committed before
+   anything is sent. It is one UPDATE ... WHERE id = (SELECT ... LIMIT 1) RETURNING: on PostgreSQL the inner
+   SELECT is FOR UPDATE SKIP LOCKED, so runs at the same time take different rows; on SQLite (a single writer)
+   the statement is the first of its transaction, so it waits for the write lock, then sees the latest data.
+2. Prepare the message and end that (read-only) transaction: no transaction is open while the mail server or
+   the SMS gateway is talked to, and every write afterwards starts a transaction of its own.
+3. Send, then record the outcome in a new transaction, every UPDATE guarded by the claim (status, attempts):
+   - failed BEFORE the message was handed over (connection refused, a 4xx/5xx reply to MAIL, RCPT or DATA, a
+     sender raising NotSent): `failed`, with the error and the next try (backoff), or given up after
+     MAX_ATTEMPTS;
+   - accepted: `sent`, never sent again. If recording that fails (the commit, the database), the row is marked
+     `unknown` in a fresh transaction; if even that fails, it stays `sending`, and a later run marks it
+     `unknown`. It is never marked `failed`, which would send it again;
+   - may have left (the connection broke after the message was on its way, or an SMS sender raised something
+     other than NotSent): `unknown`, never sent again automatically.
+4. A crash between claiming and recording leaves a row in `sending`. The next run marks such rows `unknown`
+   and does NOT send them again: a reminder may have reached the person, and "at most once" is the promise.
+   The row keeps the fact and the time for staff to follow up. The window is as small as it can be: one SMTP
+   transaction, then one commit.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -34,7 +48,7 @@ from ..models import (
     User,
     utcnow,
 )
-from .senders import Email, EmailSender, SmsSender, sms_sender
+from .senders import Email, EmailSender, NotSent, SmsSender, describe, sms_sender
 
 log = logging.getLogger(__name__)
 
@@ -42,37 +56,57 @@ MAX_ATTEMPTS = 5
 RETRY_AFTER = [timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=3)]
 STALE_CLAIM = timedelta(minutes=15)
 
+# Errors that mean the message certainly did not leave, from any sender: safe to try again.
+NOT_SENT: tuple[type[BaseException], ...] = (NotSent, ConnectionRefusedError)
+
 
 @dataclass
 class Report:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
-    unknown: int = 0
+    unknown: int = 0  # marked "unknown" now (interrupted earlier, or outcome not known): not sent again
     errors: list[str] = field(default_factory=list)
 
 
-def _claim(now: datetime, batch: int) -> list[ReminderOutbox]:
-    statement = (
-        select(ReminderOutbox.id, ReminderOutbox.status, ReminderOutbox.attempts)
+@dataclass(frozen=True)
+class _Claim:
+    id: uuid.UUID
+    attempts: int  # including this one
+
+
+@dataclass
+class _Outgoing:
+    appointment_id: uuid.UUID
+    channel: str
+    email: Email | None = None
+    sms: tuple[str, str, str] | None = None  # phone, text, reference
+
+
+def _claim_one(now: datetime, claimed_at: datetime) -> _Claim | None:
+    due = (
+        select(ReminderOutbox.id)
         .where(ReminderOutbox.status.in_((ReminderStatus.PENDING, ReminderStatus.FAILED)),
                ReminderOutbox.next_attempt_at.is_not(None), ReminderOutbox.next_attempt_at <= now,
                ReminderOutbox.attempts < MAX_ATTEMPTS)
-        .order_by(ReminderOutbox.next_attempt_at).limit(batch)
+        .order_by(ReminderOutbox.next_attempt_at, ReminderOutbox.id)
+        .limit(1)
     )
     if db.session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update(skip_locked=True)
-    claimed = []
-    for row_id, status, attempts in db.session.execute(statement).all():
-        result = db.session.execute(
-            update(ReminderOutbox)
-            .where(ReminderOutbox.id == row_id, ReminderOutbox.status == status, ReminderOutbox.attempts == attempts)
-            .values(status=ReminderStatus.SENDING.value, attempts=attempts + 1, claimed_at=now)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(row_id)
+        due = due.with_for_update(skip_locked=True)
+    statement = (
+        update(ReminderOutbox)
+        .where(ReminderOutbox.id == due.scalar_subquery(),
+               ReminderOutbox.status.in_((ReminderStatus.PENDING, ReminderStatus.FAILED)),
+               ReminderOutbox.attempts < MAX_ATTEMPTS)
+        .values(status=ReminderStatus.SENDING.value, attempts=ReminderOutbox.attempts + 1,
+                claimed_at=claimed_at)
+        .returning(ReminderOutbox.id, ReminderOutbox.attempts)
+        .execution_options(synchronize_session=False)
+    )
+    row = db.session.execute(statement).one_or_none()
     db.session.commit()
-    return [db.session.get(ReminderOutbox, row_id) for row_id in claimed]  # type: ignore[misc]
+    return _Claim(row[0], row[1]) if row is not None else None
 
 
 def _give_up_on_interrupted(now: datetime) -> int:
@@ -82,6 +116,7 @@ def _give_up_on_interrupted(now: datetime) -> int:
         .values(status=ReminderStatus.UNKNOWN.value, next_attempt_at=None,
                 last_error="The sending run stopped before it recorded the result. Not sent again, so that "
                            "nobody gets the same reminder twice.")
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return result.rowcount or 0  # type: ignore[attr-defined]
@@ -112,51 +147,151 @@ def _compose(app: Flask, row: ReminderOutbox, appointment: Appointment, client: 
         return subject, body, ics.for_appointment(appointment, locale)
 
 
-def _send_one(app: Flask, row: ReminderOutbox, now: datetime, email: EmailSender, sms: SmsSender) -> str:
-    appointment = db.session.get(Appointment, row.appointment_id)
+def _prepare(app: Flask, claim: _Claim, now: datetime) -> _Outgoing | None:
+    """The message to send, or None if it is no longer needed (cancelled, moved, over, no phone number)."""
+    row = db.session.get(ReminderOutbox, claim.id, populate_existing=True)
+    assert row is not None
+    appointment = db.session.get(Appointment, row.appointment_id, populate_existing=True)
     client = db.session.get(User, appointment.client_id) if appointment else None
     if appointment is None or client is None or appointment.status != AppointmentStatus.BOOKED \
             or appointment.slot.starts_at <= now:
-        row.status, row.next_attempt_at = ReminderStatus.CANCELLED.value, None
-        return "skipped"
+        return None
+    if row.channel == "sms" and not client.phone:
+        return None
     subject, text, calendar = _compose(app, row, appointment, client)
     if row.channel == "email":
-        email.send(Email(to=client.email, subject=subject, body=text, ics=calendar,
-                         message_id=f"<reminder-{row.id}@jobseekers-portal>"))
+        return _Outgoing(appointment.id, row.channel, email=Email(
+            to=client.email, subject=subject, body=text, ics=calendar,
+            message_id=f"<reminder-{row.id}@jobseekers-portal>"))
+    return _Outgoing(appointment.id, row.channel, sms=(client.phone, text, str(row.id)))
+
+
+def _deliver(outgoing: _Outgoing, email: EmailSender, sms: SmsSender) -> None:
+    if outgoing.email is not None:
+        email.send(outgoing.email)
     else:
-        if not client.phone:
-            row.status, row.next_attempt_at = ReminderStatus.CANCELLED.value, None
-            return "skipped"
-        sms.send(client.phone, text, str(row.id))
-    row.status, row.sent_at, row.next_attempt_at, row.last_error = ReminderStatus.SENT.value, utcnow(), None, None
-    db.session.add(AppointmentEvent(appointment_id=appointment.id, kind="reminder_sent", detail=row.channel))
-    return "sent"
+        assert outgoing.sms is not None
+        sms.send(*outgoing.sms)
+
+
+def _record(claim: _Claim, statuses: tuple[ReminderStatus, ...], event: AppointmentEvent | None = None,
+            **values: object) -> bool:
+    """Write the outcome of a claim in a transaction of its own, the guarded UPDATE first (on SQLite that
+    waits for the write lock). False if the row is no longer ours to change."""
+    result = db.session.execute(
+        update(ReminderOutbox)
+        .where(ReminderOutbox.id == claim.id, ReminderOutbox.attempts == claim.attempts,
+               ReminderOutbox.status.in_(statuses))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if event is not None:
+        db.session.add(event)
+    db.session.commit()
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the next statement gets a new one
+        log.exception("Rollback after a reminder error failed")
+
+
+def _mark_unknown(claim: _Claim, reason: str) -> None:
+    """After the message may have left: never to be sent again. If even this cannot be written, the row stays
+    `sending`, which a later run turns into `unknown` as well: either way it is not sent again."""
+    try:
+        _record(claim, (ReminderStatus.SENDING,), status=ReminderStatus.UNKNOWN.value, next_attempt_at=None,
+                last_error=reason[:2000])
+    except Exception:  # noqa: BLE001
+        _rollback()
+        log.exception("Reminder %s: could not mark it unknown; it stays 'sending' and is not sent again",
+                      claim.id)
+
+
+def _retry_later(claim: _Claim, error: str, now: datetime) -> None:
+    """Before the message was handed over: try again after a while, or give up after MAX_ATTEMPTS."""
+    retry = RETRY_AFTER[min(claim.attempts - 1, len(RETRY_AFTER) - 1)]
+    try:
+        _record(claim, (ReminderStatus.SENDING,), status=ReminderStatus.FAILED.value, last_error=error[:2000],
+                next_attempt_at=now + retry if claim.attempts < MAX_ATTEMPTS else None)
+    except Exception:  # noqa: BLE001 - it stays 'sending' and becomes 'unknown': not retried, never doubled
+        _rollback()
+        log.exception("Reminder %s: could not record the failed attempt", claim.id)
+
+
+def _failed(report: Report, claim: _Claim, error: str, now: datetime) -> None:
+    log.warning("Reminder %s failed (attempt %d): %s", claim.id, claim.attempts, error)
+    _retry_later(claim, error, now)
+    report.failed += 1
+    report.errors.append(error)
+
+
+def _run_clock(now: datetime) -> Callable[[], datetime]:
+    """The run's own time: `now` at the start, then moving on with the real clock (claims stay fresh on long
+    runs, and a test's `now` in the future still works)."""
+    started = time.monotonic()
+    return lambda: now + timedelta(seconds=time.monotonic() - started)
 
 
 def send_due(now: datetime | None = None, batch: int = 200, email: EmailSender | None = None,
              sms: SmsSender | None = None) -> Report:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     now = now or utcnow()
+    clock = _run_clock(now)
     email = email or EmailSender(app)
     sms = sms or sms_sender(app)
     report = Report(unknown=_give_up_on_interrupted(now))
-    for row in _claim(now, batch):
-        row_id, attempts = row.id, row.attempts
+    for _n in range(batch):
+        claim = _claim_one(now, clock())
+        if claim is None:
+            break
         try:
-            outcome = _send_one(app, row, now, email, sms)
-            db.session.commit()
-        except Exception as error:  # noqa: BLE001 - any failure of one reminder must not stop the others
-            db.session.rollback()
-            log.warning("Reminder %s failed (attempt %d): %s", row_id, attempts, error)
-            failed = db.session.get(ReminderOutbox, row_id)
-            assert failed is not None
-            failed.status = ReminderStatus.FAILED.value
-            failed.last_error = f"{type(error).__name__}: {error}"[:2000]
-            retry = RETRY_AFTER[min(attempts - 1, len(RETRY_AFTER) - 1)]
-            failed.next_attempt_at = now + retry if attempts < MAX_ATTEMPTS else None
-            db.session.commit()
-            report.failed += 1
-            report.errors.append(failed.last_error)
+            outgoing = _prepare(app, claim, now)
+            db.session.commit()  # nothing is open while the message goes
+        except Exception as error:  # noqa: BLE001 - nothing was sent: any failure of one reminder is retried
+            _rollback()
+            _failed(report, claim, describe(error), clock())
             continue
-        setattr(report, outcome, getattr(report, outcome) + 1)
+        if outgoing is None:
+            try:
+                _record(claim, (ReminderStatus.SENDING,), status=ReminderStatus.CANCELLED.value,
+                        next_attempt_at=None)
+            except Exception:  # noqa: BLE001 - it stays 'sending' and becomes 'unknown'; nothing was sent
+                _rollback()
+                log.exception("Reminder %s: could not record that it is no longer needed", claim.id)
+            report.skipped += 1
+            continue
+        try:
+            _deliver(outgoing, email, sms)
+        except NOT_SENT as error:
+            _failed(report, claim, describe(error), clock())
+            continue
+        except Exception as error:  # noqa: BLE001 - MaybeSent, or a sender that cannot tell: not sent again
+            reason = (f"The message may have been sent ({describe(error)}). Not sent again, so that nobody "
+                      "gets the same reminder twice.")
+            log.error("Reminder %s: outcome unknown: %s", claim.id, describe(error))
+            _mark_unknown(claim, reason)
+            report.unknown += 1
+            report.errors.append(reason)
+            continue
+        try:
+            event = AppointmentEvent(appointment_id=outgoing.appointment_id, kind="reminder_sent",
+                                     detail=outgoing.channel)
+            if not _record(claim, (ReminderStatus.SENDING, ReminderStatus.UNKNOWN), event=event,
+                           status=ReminderStatus.SENT.value, sent_at=clock(), next_attempt_at=None,
+                           last_error=None):
+                log.warning("Reminder %s was sent but its row had changed meanwhile", claim.id)
+        except Exception as error:  # noqa: BLE001 - sent, but not recorded: must not become "failed"
+            _rollback()
+            reason = (f"Sent, but recording it failed ({describe(error)}). Not sent again, so that nobody "
+                      "gets the same reminder twice.")
+            log.error("Reminder %s: %s", claim.id, reason)
+            _mark_unknown(claim, reason)
+            report.unknown += 1
+            report.errors.append(reason)
+            continue
+        report.sent += 1
     return report
+

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from portal.appointments import queries
 from portal.extensions import db
@@ -27,32 +30,78 @@ DAY_LATER = utcnow() + timedelta(days=1, minutes=5)  # the 2-day reminder of a t
 
 
 class Inbox:
+    """An SMTP server's mailbox that can refuse at a given step, be slow, or answer QUIT badly."""
+
     def __init__(self) -> None:
         self.messages: list[Message] = []
-        self.refuse = False
+        self.refuse = False  # 451 at the end of DATA
+        self.refuse_at: dict[str, str] = {}  # "MAIL" | "RCPT" | "DATA" -> reply
+        self.slow_once = 0.0  # seconds to wait before answering 250 to the next message (already taken)
+        self.delay = 0.0  # seconds before accepting every message
+        self.quit_reply: str | None = None
+        self.drop_once = False  # take the next message, then close the connection instead of answering
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # type: ignore[no-untyped-def]
+        if "MAIL" in self.refuse_at:
+            return self.refuse_at["MAIL"]
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        if "RCPT" in self.refuse_at:
+            return self.refuse_at["RCPT"]
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         if self.refuse:
             return "451 Try again later"
+        if "DATA" in self.refuse_at:
+            return self.refuse_at["DATA"]
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        if self.slow_once:  # taken and queued, but the answer comes late
+            wait, self.slow_once = self.slow_once, 0.0
+            await asyncio.sleep(wait)
+        if self.drop_once:  # taken and queued, but the connection breaks before the answer
+            self.drop_once = False
+            server.transport.abort()
         return "250 OK"
 
+    async def handle_QUIT(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        return self.quit_reply or "221 Bye"
 
-@pytest.fixture()
-def inbox(app) -> Iterator[Inbox]:  # type: ignore[no-untyped-def]
-    handler = Inbox()
+
+def free_port() -> int:
+    """A port nobody listens on (connecting to it is refused)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def smtp_server(app) -> Iterator[Inbox]:  # type: ignore[no-untyped-def]
+    """An aiosmtpd server in this process; the app's SMTP settings point to it meanwhile."""
+    handler = Inbox()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    old = {k: app.config[k] for k in ("SMTP_HOST", "SMTP_PORT")}
+    old = {k: app.config[k] for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_TIMEOUT")}
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
     try:
         yield handler
     finally:
         app.config.update(old)
         controller.stop()
+
+
+@pytest.fixture()
+def inbox(app) -> Iterator[Inbox]:  # type: ignore[no-untyped-def]
+    with smtp_server(app) as handler:
+        yield handler
 
 
 def _book(locale: str, phone: str | None = None, starts_in: timedelta = timedelta(days=3)):  # type: ignore[no-untyped-def]
@@ -151,3 +200,168 @@ def test_sms_goes_through_the_pluggable_sender(app, inbox: Inbox) -> None:  # ty
     send_due(now=DAY_LATER, sms=sms)
     assert len(sms.sent) == 1 and sms.sent[0][0] == "+358401234567"
     assert "Påminnelse" in sms.sent[0][1] or "Reminder" in sms.sent[0][1]
+
+
+# --- At most once: what happens when something breaks around the hand-over ---------------------------------
+
+def _row(appointment, channel: str = "email", kind: str = "2d") -> ReminderOutbox:  # type: ignore[no-untyped-def]
+    return db.session.scalars(
+        select(ReminderOutbox).where(ReminderOutbox.appointment_id == appointment.id,
+                                     ReminderOutbox.channel == channel, ReminderOutbox.kind == kind)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _break_commits_after_the_message(monkeypatch: pytest.MonkeyPatch, inbox: Inbox, times: int) -> None:
+    """The next `times` commits after the mail server accepted the message fail, as when the database
+    connection drops at that moment."""
+    session_class = type(db.session)
+    real_commit = session_class.commit
+    left = [times]
+
+    def commit(self):  # type: ignore[no-untyped-def]
+        if inbox.messages and left[0]:
+            left[0] -= 1
+            raise OperationalError("COMMIT", None, Exception("server closed the connection unexpectedly"))
+        return real_commit(self)
+
+    monkeypatch.setattr(session_class, "commit", commit)
+
+
+def _runs_later(*after: timedelta) -> None:
+    for delay in after:
+        send_due(now=DAY_LATER + delay)
+
+
+def test_sent_but_not_recorded_is_never_sent_again(app, inbox: Inbox, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    appointment = _book("en")
+    _break_commits_after_the_message(monkeypatch, inbox, times=1)
+    report = send_due(now=DAY_LATER)
+    monkeypatch.undo()
+    assert len(inbox.messages) == 1
+    _runs_later(timedelta(minutes=6), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=5))
+    assert len(inbox.messages) == 1, "sent again"
+    assert report.sent == 0 and report.failed == 0 and report.unknown == 1, report
+    row = _row(appointment)
+    assert row.status == "unknown" and row.next_attempt_at is None and row.attempts == 1
+    assert "Sent, but recording it failed" in (row.last_error or "")
+
+
+def test_sent_while_the_database_is_gone_stays_unsent_then_unknown(app, inbox: Inbox, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    appointment = _book("en")
+    # recording "sent" fails, and so does marking it "unknown" in a fresh transaction
+    _break_commits_after_the_message(monkeypatch, inbox, times=2)
+    report = send_due(now=DAY_LATER)
+    monkeypatch.undo()
+    assert len(inbox.messages) == 1 and report.unknown == 1 and report.failed == 0, report
+    assert _row(appointment).status == "sending"  # the claim was committed before the message went
+    _runs_later(timedelta(minutes=6))
+    assert len(inbox.messages) == 1 and _row(appointment).status == "sending"
+    assert send_due(now=DAY_LATER + timedelta(minutes=20)).unknown == 1  # the stale claim is given up
+    _runs_later(timedelta(hours=2), timedelta(hours=5))
+    assert len(inbox.messages) == 1
+    row = _row(appointment)
+    assert row.status == "unknown" and row.next_attempt_at is None
+
+
+def test_refused_connection_is_recorded_and_retried_then_sent(app, inbox: Inbox) -> None:  # type: ignore[no-untyped-def]
+    appointment = _book("en")
+    port = app.config["SMTP_PORT"]
+    app.config["SMTP_PORT"] = free_port()  # the mail server is down
+    report = send_due(now=DAY_LATER)
+    assert report.failed == 1 and report.sent == 0 and not inbox.messages, report
+    row = _row(appointment)
+    assert row.status == "failed" and row.attempts == 1
+    assert "ConnectionRefusedError" in (row.last_error or "")
+    assert row.next_attempt_at is not None and row.next_attempt_at > DAY_LATER
+    first_retry = row.next_attempt_at
+    send_due(now=first_retry + timedelta(seconds=1))  # still down: a longer wait before the next try
+    row = _row(appointment)
+    assert row.status == "failed" and row.attempts == 2 and row.next_attempt_at is not None
+    assert row.next_attempt_at - first_retry > timedelta(minutes=10)
+    app.config["SMTP_PORT"] = port  # back up
+    send_due(now=first_retry + timedelta(minutes=1))  # too early for the second retry
+    assert not inbox.messages
+    send_due(now=row.next_attempt_at + timedelta(seconds=1))
+    assert len(inbox.messages) == 1
+    row = _row(appointment)
+    assert row.status == "sent" and row.attempts == 3 and row.last_error is None and row.sent_at is not None
+
+
+@pytest.mark.parametrize("step, reply", [("MAIL", "451 4.3.0 Try again later"),
+                                         ("RCPT", "550 5.1.1 No such user"),
+                                         ("DATA", "554 5.6.0 Message rejected")])
+def test_refusal_before_acceptance_is_retried(app, inbox: Inbox, step: str, reply: str) -> None:  # type: ignore[no-untyped-def]
+    appointment = _book("en")
+    inbox.refuse_at[step] = reply
+    report = send_due(now=DAY_LATER)
+    assert report.failed == 1 and not inbox.messages, report
+    row = _row(appointment)
+    assert row.status == "failed" and reply.split()[0] in (row.last_error or "")
+    del inbox.refuse_at[step]
+    send_due(now=row.next_attempt_at + timedelta(seconds=1))  # type: ignore[operator]
+    assert len(inbox.messages) == 1 and _row(appointment).status == "sent"
+
+
+def test_failed_quit_after_acceptance_counts_as_sent(app, inbox: Inbox) -> None:  # type: ignore[no-untyped-def]
+    appointment = _book("en")
+    inbox.quit_reply = "421 4.3.2 Shutting down"
+    report = send_due(now=DAY_LATER)
+    assert report.sent == 1 and report.failed == 0, report
+    _runs_later(timedelta(minutes=6), timedelta(hours=1))
+    assert len(inbox.messages) == 1 and _row(appointment).status == "sent"
+
+
+@pytest.mark.parametrize("how", ["timeout", "connection lost"])
+def test_no_answer_after_the_message_went_is_not_sent_again(app, inbox: Inbox, how: str) -> None:  # type: ignore[no-untyped-def]
+    appointment = _book("en")
+    if how == "timeout":
+        app.config["SMTP_TIMEOUT"] = 0.5
+        inbox.slow_once = 1.5  # the server takes the message, but answers after the client stopped waiting
+    else:
+        inbox.drop_once = True
+    report = send_due(now=DAY_LATER)
+    assert report.unknown == 1 and report.failed == 0 and report.sent == 0, report
+    row = _row(appointment)
+    assert row.status == "unknown" and row.next_attempt_at is None
+    assert "may have been sent" in (row.last_error or "")
+    _runs_later(timedelta(minutes=6), timedelta(hours=1), timedelta(hours=5))
+    assert len(inbox.messages) == 1
+
+
+class FlakySms:
+    def __init__(self, *errors: Exception) -> None:
+        self.errors = list(errors)
+        self.calls = 0
+        self.sent: list[str] = []
+
+    def send(self, phone: str, text: str, reference: str) -> None:
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        self.sent.append(reference)
+
+
+def test_sms_not_sent_is_retried(app, inbox: Inbox) -> None:  # type: ignore[no-untyped-def]
+    from portal.reminders.senders import NotSent
+
+    appointment = _book("fi", phone="+358401234567")
+    sms = FlakySms(NotSent("gateway answered 503"))
+    report = send_due(now=DAY_LATER, sms=sms)
+    row = _row(appointment, channel="sms")
+    assert report.failed == 1 and row.status == "failed" and "503" in (row.last_error or "")
+    send_due(now=row.next_attempt_at + timedelta(seconds=1), sms=sms)  # type: ignore[operator]
+    assert sms.calls == 2 and sms.sent == [str(row.id)] and _row(appointment, channel="sms").status == "sent"
+
+
+def test_sms_that_may_have_left_is_not_sent_again(app, inbox: Inbox) -> None:  # type: ignore[no-untyped-def]
+    appointment = _book("fi", phone="+358401234567")
+    sms = FlakySms(TimeoutError("no answer from the gateway after the request was sent"))
+    report = send_due(now=DAY_LATER, sms=sms)
+    row = _row(appointment, channel="sms")
+    assert report.unknown == 1 and report.failed == 0, report
+    assert row.status == "unknown" and row.next_attempt_at is None
+    for later in (timedelta(minutes=6), timedelta(hours=1), timedelta(hours=5)):
+        send_due(now=DAY_LATER + later, sms=sms)
+    assert sms.calls == 1
+    assert len(inbox.messages) == 1  # the e-mail of the same reminder went as usual
