@@ -1,4 +1,5 @@
-"""Demo appointments: two weeks of published times for each agency, and one booking for Aino. Safe to rerun."""
+"""Demo appointments: two weeks of published times for each agency, and one booking for Aino, linked to the
+employment services step of her plan (so the step's page shows "Your appointment"). Safe to rerun."""
 
 from __future__ import annotations
 
@@ -8,7 +9,18 @@ from sqlalchemy import select
 
 from ..common.i18n import today_in_helsinki
 from ..extensions import db
-from ..models import Appointment, Organisation, Slot, User, utcnow
+from ..models import (
+    Appointment,
+    AppointmentStatus,
+    Organisation,
+    Plan,
+    PlanStatus,
+    PlanStep,
+    Slot,
+    StepStatus,
+    User,
+    utcnow,
+)
 from . import queries, staff_queries
 
 TOPICS = {
@@ -35,8 +47,7 @@ def seed(orgs: dict[str, Organisation], staff: list[User]) -> int:
         spec = staff_queries.NewSlots(first=first, last=first + timedelta(days=13), weekdays=[0, 1, 2, 3, 4],
                                       start=time(9), end=time(12), length=45, mode=mode, location=location,
                                       topic=topic, service_id=None, capacity=1, internal=False)
-        made, _ = staff_queries.publish(member, spec)
-        created += made
+        created += staff_queries.publish(member, spec).created
     db.session.flush()
     aino = db.session.scalar(select(User).where(User.email == "aino.asiakas@example.fi"))
     employment = orgs.get("vantaa-employment")
@@ -46,4 +57,30 @@ def seed(orgs: dict[str, Organisation], staff: list[User]) -> int:
         if free:
             queries.book(free[-1], aino, aino, None, queries.Needs(interpreter_language=None))
             created += 1
+    if aino is not None and employment is not None:
+        _link_to_step(aino, employment)
     return created
+
+
+def _link_to_step(client: User, organisation: Organisation) -> None:
+    """The client's next booked appointment with the organisation goes on the first open step that the
+    organisation is responsible for and that has no appointment yet ("Apply for four jobs this month")."""
+    appointment = db.session.scalars(
+        select(Appointment).join(Slot, Slot.id == Appointment.slot_id)
+        .where(Appointment.client_id == client.id, Appointment.status == AppointmentStatus.BOOKED,
+               Slot.organisation_id == organisation.id, Slot.starts_at > utcnow())
+        .order_by(Slot.starts_at).limit(1)
+    ).first()
+    if appointment is None or db.session.scalar(
+            select(PlanStep.id).where(PlanStep.appointment_id == appointment.id).limit(1)):
+        return
+    step = db.session.scalars(
+        select(PlanStep).join(Plan, Plan.id == PlanStep.plan_id)
+        .where(Plan.client_id == client.id, Plan.status != PlanStatus.REPLACED,
+               PlanStep.responsible_organisation_id == organisation.id, PlanStep.status == StepStatus.TODO,
+               PlanStep.appointment_id.is_(None))
+        .order_by(PlanStep.position).limit(1)
+    ).first()
+    if step is not None:
+        step.appointment_id = appointment.id
+        db.session.flush()

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+import uuid
+from collections.abc import Callable
+from datetime import date, time, timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, IntegerField, RadioField, SelectMultipleField, StringField
+from wtforms import (
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..common.forms import DateParts, NotBefore, PortalForm, SafeText, normalise
-from ..common.i18n import today_in_helsinki
+from ..common.i18n import format_date, today_in_helsinki
 from .forms import OneOfTheList
 from .view import MODE_WORDS
 
@@ -27,6 +38,33 @@ LENGTHS = [SelectChoice(str(n), _l("%(num)d minutes", num=n)) for n in (15, 30, 
 MODES = [SelectChoice(value, label) for value, label in MODE_WORDS.items()]
 WHO = [SelectChoice("public", _l("Clients can book online")),
        SelectChoice("internal", _l("Only staff can book (internal calendar)"))]
+
+
+def a_year_ahead() -> date:
+    """The furthest day staff can publish or book: a year from today (Helsinki)."""
+    return today_in_helsinki() + timedelta(days=365)
+
+
+class NotAfter:
+    """Refuses a day after `latest()`, with a sentence that names the last day allowed."""
+
+    def __init__(self, latest: Callable[[], date], message: Callable[[str], str]) -> None:
+        self.latest = latest
+        self.message = message
+
+    def __call__(self, form: PortalForm, field: DateParts) -> None:
+        latest = self.latest()
+        if field.data is not None and field.data > latest:
+            field.bad_parts = {"day", "month", "year"}
+            raise StopValidation(self.message(format_date(latest)))
+
+
+def _publish_limit(latest: str) -> str:
+    return _("Times can be published at most a year ahead. Enter %(date)s or earlier.", date=latest)
+
+
+def _booking_limit(latest: str) -> str:
+    return _("Appointments can be booked at most a year ahead. Enter %(date)s or earlier.", date=latest)
 
 
 class ClockTime:
@@ -61,9 +99,12 @@ class _MeetingFields(PortalForm):
 class PublishForm(_MeetingFields):
     first_day = DateParts(_l("First day"), description=_l("For example, 27 3 2027"),
                           validators=[DataRequired(_l("Enter the first day")),
-                                      NotBefore(lambda: today_in_helsinki(), _l("The first day must be today or later"))])
+                                      NotBefore(lambda: today_in_helsinki(),
+                                                _l("The first day must be today or later")),
+                                      NotAfter(a_year_ahead, _publish_limit)])
     last_day = DateParts(_l("Last day (optional)"),
-                         description=_l("Leave empty to publish times for one day only."))
+                         description=_l("Leave empty to publish times for one day only."),
+                         validators=[NotAfter(a_year_ahead, _publish_limit)])
     weekdays = SelectMultipleField(_l("On which weekdays?"), choices=WEEKDAYS, default=["0", "1", "2", "3", "4"],
                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
                                    validate_choice=False)
@@ -97,12 +138,44 @@ class PublishForm(_MeetingFields):
             raise ValidationError(_l("The end time must be after the start time"))
 
 
+STEP_NOT_ON_THE_LIST = _l("That step is not an open step in this client's plan. Choose one of the steps on "
+                          "the list.")
+
+
 class DirectBookForm(_MeetingFields):
+    """The view fills in `plan_step` with the open steps of the client the e-mail address belongs to."""
+
+    idempotency_key = HiddenField()
     client_email = StringField(_l("Client's e-mail address"), filters=[normalise],
                                validators=[DataRequired(_l("Enter the client's e-mail address")), SafeText(254)])
+    plan_step = RadioField(_l("Which step of the client's plan is this appointment for? (optional)"),
+                           description=_l("The client sees the appointment on the page of the step."),
+                           choices=[], default="none", validate_choice=False,
+                           validators=[Optional(), OneOfTheList(STEP_NOT_ON_THE_LIST)])
     day = DateParts(_l("Day"), description=_l("For example, 27 3 2027"),
                     validators=[DataRequired(_l("Enter the day")),
-                                NotBefore(today_in_helsinki, _l("The day must be today or later"))])
+                                NotBefore(today_in_helsinki, _l("The day must be today or later")),
+                                NotAfter(a_year_ahead, _booking_limit)])
     start_time = _time_field(_l("Time"), _l("Enter the time the appointment starts"))
     interpreter_language = StringField(_l("Interpreter language (optional)"), filters=[normalise],
                                        validators=[Optional(), SafeText(60)])
+    other_needs = TextAreaField(
+        _l("Does the client need anything else to take part? (optional)"),
+        description=_l("For example: step-free access, a hearing loop, or a quiet room. Write only what the "
+                       "meeting needs."),
+        filters=[normalise],
+        validators=[Optional(), SafeText(500, multiline=True)],
+    )
+
+    def key(self) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(self.idempotency_key.data or "")
+        except ValueError:
+            return None
+
+    def step_id(self) -> uuid.UUID | None:
+        """The chosen step, or None for "No plan step" (or when the question was not shown)."""
+        try:
+            return uuid.UUID(self.plan_step.data or "")
+        except ValueError:
+            return None

@@ -1,7 +1,9 @@
 """Every database read and write of the staff side. Staff only reach their own organisation's calendar.
 
-What staff see of a client here is the minimum for the meeting: name, time and the support asked for.
-(Wider access to client data comes with the consent layer.)
+What staff see of a client here is the minimum for the meeting: name, time, the support asked for, why a
+booking was cancelled, and (when booking a follow-up) the titles of the client's open plan steps, so the
+appointment can be linked to the step it carries out. (Wider access to client data comes with the consent
+layer.)
 """
 
 from __future__ import annotations
@@ -14,7 +16,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import SEAT_HOLDING, Appointment, AppointmentStatus, Role, Service, Slot, SlotStatus, User, utcnow
+from ..models import (
+    SEAT_HOLDING,
+    Appointment,
+    AppointmentEvent,
+    AppointmentStatus,
+    Plan,
+    PlanStatus,
+    PlanStep,
+    Role,
+    Service,
+    Slot,
+    SlotStatus,
+    StepStatus,
+    User,
+    utcnow,
+)
 from . import queries
 from .times import day_bounds, plan_slots
 
@@ -22,9 +39,19 @@ MAX_SLOTS_PER_PUBLISH = 500
 
 
 @dataclass
+class Cancelled:
+    """A booking the client cancelled or said they can't come to: the seat is free again, the record stays."""
+
+    appointment: Appointment
+    cant_come: bool  # "I can't come" rather than "Cancel"
+    at: datetime
+
+
+@dataclass
 class DaySlot:
     slot: Slot
-    appointments: list[Appointment] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)  # the ones holding a seat
+    cancelled: list[Cancelled] = field(default_factory=list)
 
     @property
     def free(self) -> int:
@@ -32,7 +59,7 @@ class DaySlot:
 
 
 def day_view(organisation_id: uuid.UUID, day: date, staff_id: uuid.UUID | None = None) -> list[DaySlot]:
-    """The organisation's slots of one Helsinki day, with who holds each seat (cancelled ones left out)."""
+    """The organisation's slots of one Helsinki day, with who holds each seat and who cancelled."""
     start, end = day_bounds(day)
     statement = select(Slot).where(Slot.organisation_id == organisation_id, Slot.starts_at >= start,
                                    Slot.starts_at < end, Slot.status == SlotStatus.PUBLISHED)
@@ -47,7 +74,32 @@ def day_view(organisation_id: uuid.UUID, day: date, staff_id: uuid.UUID | None =
         ).unique()
         for appointment in booked:
             rows[appointment.slot_id].appointments.append(appointment)
+        _add_cancelled(rows)
     return list(rows.values())
+
+
+def _add_cancelled(rows: dict[uuid.UUID, DaySlot]) -> None:
+    cancelled = list(db.session.scalars(
+        select(Appointment)
+        .where(Appointment.slot_id.in_(rows), Appointment.status == AppointmentStatus.CANCELLED)
+        .options(joinedload(Appointment.client))
+    ).unique())
+    if not cancelled:
+        return
+    how: dict[uuid.UUID, tuple[str, datetime]] = {}
+    for appointment_id, kind, at in db.session.execute(
+        select(AppointmentEvent.appointment_id, AppointmentEvent.kind, AppointmentEvent.at)
+        .where(AppointmentEvent.appointment_id.in_([a.id for a in cancelled]),
+               AppointmentEvent.kind.in_(("cancelled", "cant_come")))
+        .order_by(AppointmentEvent.at, AppointmentEvent.id)
+    ):
+        how[appointment_id] = (kind, at)  # the latest one wins
+    for appointment in cancelled:
+        fallback = ("cancelled", appointment.status_changed_at or appointment.created_at)
+        kind, at = how.get(appointment.id, fallback)
+        rows[appointment.slot_id].cancelled.append(Cancelled(appointment, kind == "cant_come", at))
+    for row in rows.values():
+        row.cancelled.sort(key=lambda c: c.at)
 
 
 def services_of(organisation_id: uuid.UUID) -> list[Service]:
@@ -73,17 +125,40 @@ class NewSlots:
     internal: bool
 
 
-def publish(actor: User, spec: NewSlots) -> tuple[int, int]:
-    """Create the slots (Helsinki wall-clock times, stored in UTC). Returns (created, skipped in the gap)."""
+@dataclass
+class Published:
+    created: int
+    existed: int  # the staff member already had a published time starting then: not made twice
+    skipped: int  # in the spring gap
+
+
+def publish(actor: User, spec: NewSlots) -> Published:
+    """Create the slots (Helsinki wall-clock times, stored in UTC), skipping the start times at which the
+    staff member already has a published slot.
+
+    Sending the form twice therefore makes nothing twice. Publishes by the same person are serialised by a
+    lock on their user row (PostgreSQL); SQLite takes the write lock when the request starts."""
     planned = plan_slots(spec.first, spec.last, spec.weekdays, spec.start, spec.end, spec.length)
+    existing: set[datetime] = set()
+    if planned.times:
+        db.session.execute(select(User.id).where(User.id == actor.id).with_for_update())
+        first, last = planned.times[0][0], planned.times[-1][0]
+        existing = set(db.session.scalars(
+            select(Slot.starts_at).where(Slot.staff_id == actor.id, Slot.status == SlotStatus.PUBLISHED,
+                                         Slot.starts_at >= first, Slot.starts_at <= last)
+        ))
+    created = 0
     for starts, ends in planned.times:
+        if starts in existing:
+            continue
+        created += 1
         db.session.add(Slot(
             id=uuid.uuid4(), organisation_id=actor.organisation_id, service_id=spec.service_id,
             staff_id=actor.id, created_by_id=actor.id, topic=spec.topic, starts_at=starts, ends_at=ends,
             mode=spec.mode, location=spec.location, capacity=spec.capacity, internal=spec.internal,
             status=SlotStatus.PUBLISHED.value,
         ))
-    return len(planned.times), len(planned.skipped)
+    return Published(created, len(planned.times) - created, len(planned.skipped))
 
 
 def count_planned(spec: NewSlots) -> int:
@@ -127,12 +202,96 @@ def client_by_email(email: str) -> User | None:
     )
 
 
+def client_by_id(client_id: uuid.UUID | None) -> User | None:
+    if client_id is None:
+        return None
+    return db.session.scalar(
+        select(User).where(User.id == client_id, User.role == Role.CLIENT, User.active.is_(True))
+    )
+
+
+OPEN_STEP = (StepStatus.TODO.value, StepStatus.CANT_DO.value)
+
+
+def _open_steps_of(client_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    return (
+        select(PlanStep).join(Plan, Plan.id == PlanStep.plan_id)
+        .where(Plan.client_id == client_id, Plan.status != PlanStatus.REPLACED,
+               PlanStep.status.in_(OPEN_STEP))
+    )
+
+
+def open_steps(client_id: uuid.UUID) -> list[PlanStep]:
+    """The steps of the client's current plan that are still to do (or that they can't do), in plan order."""
+    return list(db.session.scalars(_open_steps_of(client_id).order_by(PlanStep.position, PlanStep.id)))
+
+
+def open_step(step_id: uuid.UUID, client_id: uuid.UUID) -> PlanStep | None:
+    """One of those steps, or None: a step of another client's plan is simply not found."""
+    return db.session.scalar(_open_steps_of(client_id).where(PlanStep.id == step_id))
+
+
+def booked_with_key(key: uuid.UUID | None, actor_id: uuid.UUID) -> Appointment | None:
+    """What this staff member already booked with this form (the idempotency key), if anything."""
+    if key is None:
+        return None
+    return db.session.scalar(
+        select(Appointment).where(Appointment.idempotency_key == key, Appointment.booked_by_id == actor_id)
+        .options(joinedload(Appointment.client))
+    )
+
+
+class _BookedElsewhere(Exception):
+    """The key was used already: the slot made for this try is rolled back with its savepoint."""
+
+    def __init__(self, appointment: Appointment | None) -> None:
+        self.appointment = appointment
+
+
 def book_for_client(actor: User, client: User, starts: datetime, length: int, mode: str, location: str,
-                    topic: str, needs: queries.Needs) -> Appointment | None:
-    """A follow-up agreed in a meeting: a slot on the organisation's internal calendar, booked at once."""
-    slot = Slot(id=uuid.uuid4(), organisation_id=actor.organisation_id, staff_id=actor.id, created_by_id=actor.id,
-                topic=topic, starts_at=starts, ends_at=starts + timedelta(minutes=length), mode=mode,
-                location=location, capacity=1, internal=True, status=SlotStatus.PUBLISHED.value)
-    db.session.add(slot)
-    db.session.flush()
-    return queries.book(slot, client, actor, None, needs)
+                    topic: str, needs: queries.Needs, key: uuid.UUID, step: PlanStep | None = None
+                    ) -> Appointment | None:
+    """A follow-up agreed in a meeting: a slot on the organisation's internal calendar, booked at once, and
+    maybe linked to the plan step it carries out, all in one transaction.
+
+    The form's key makes a second submit harmless: the appointment booked with it is returned and nothing is
+    made twice, also when both arrive at once (the unique key refuses the second insert). None when the key
+    belongs to someone else's booking."""
+    if (found := booked_with_key(key, actor.id)) is not None:
+        return found
+    try:
+        with db.session.begin_nested():
+            slot = Slot(id=uuid.uuid4(), organisation_id=actor.organisation_id, staff_id=actor.id,
+                        created_by_id=actor.id, topic=topic, starts_at=starts,
+                        ends_at=starts + timedelta(minutes=length), mode=mode, location=location, capacity=1,
+                        internal=True, status=SlotStatus.PUBLISHED.value)
+            db.session.add(slot)
+            db.session.flush()
+            appointment = queries.book(slot, client, actor, key, needs)
+            if appointment is None or appointment.slot_id != slot.id:
+                raise _BookedElsewhere(appointment)
+            if step is not None:
+                # PlanStepEvent has no kind for "linked to an appointment", so the link is not in the history.
+                step.appointment_id = appointment.id
+                db.session.flush()
+            return appointment
+    except _BookedElsewhere as elsewhere:
+        found = elsewhere.appointment
+        return found if found is not None and found.booked_by_id == actor.id else None
+
+
+def linked_appointment(appointment_id: uuid.UUID | None, client_id: uuid.UUID) -> Appointment | None:
+    """The client's appointment a plan step points to, following it if the client moved it to another time."""
+    seen: set[uuid.UUID] = set()
+    current = queries.client_appointment(appointment_id, client_id) if appointment_id else None
+    while current is not None and current.status == AppointmentStatus.RESCHEDULED and current.id not in seen:
+        seen.add(current.id)
+        moved_to = db.session.scalar(
+            select(Appointment).where(Appointment.rescheduled_from_id == current.id,
+                                      Appointment.client_id == client_id)
+            .order_by(Appointment.created_at.desc()).limit(1)
+        )
+        if moved_to is None:
+            break
+        current = moved_to
+    return current

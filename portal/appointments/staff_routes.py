@@ -13,13 +13,14 @@ from flask_login import current_user
 from ..common.access import roles
 from ..common.i18n import format_date, locale_code, today_in_helsinki
 from ..common.rendering import render_page
-from ..models import AppointmentStatus, Role, User, utcnow
+from ..models import Appointment, AppointmentStatus, PlanStep, Role, User, utcnow
+from ..plan.forms import REASON_LABELS
 from . import staff_queries
 from .forms import ConfirmForm
 from .queries import Needs
-from .staff_forms import DirectBookForm, PublishForm
+from .staff_forms import STEP_NOT_ON_THE_LIST, DirectBookForm, PublishForm
 from .staff_queries import NewSlots
-from .times import local_day, local_to_utc
+from .times import in_calendar, local_day, local_to_utc
 from .view import template_helpers
 
 bp = Blueprint("staff_appointments", __name__, url_prefix="/staff/appointments")
@@ -38,23 +39,28 @@ def _staff() -> User:
     return user  # type: ignore[no-any-return]
 
 
-def _day_arg() -> date:
+def _day_arg() -> date | None:
+    """The day asked for; today when none (or no date) was given; None when it is outside the calendar."""
     try:
-        return date.fromisoformat(request.args.get("day", ""))
+        asked = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
         return today_in_helsinki()
+    return asked if in_calendar(asked) else None
 
 
 @bp.get("")
 def day() -> Response:
     staff = _staff()
-    shown = _day_arg()
     scope = "mine" if request.args.get("scope") == "mine" else "organisation"
+    shown = _day_arg()
+    if shown is None:
+        flash(_("That day is too far in the past or the future to show, so here is today."), "info")
+        return redirect(url_for("staff_appointments.day", day=today_in_helsinki().isoformat(), scope=scope))
     rows = staff_queries.day_view(staff.organisation_id, shown, staff.id if scope == "mine" else None)
     return render_page(
         "staff_appointments/day.html", rows=rows, day=shown, scope=scope, now=utcnow(),
         previous_day=(shown - timedelta(days=1)).isoformat(), next_day=(shown + timedelta(days=1)).isoformat(),
-        action_form=ConfirmForm(), day_caption=format_date(shown),
+        action_form=ConfirmForm(), day_caption=format_date(shown), reasons=REASON_LABELS,
     )
 
 
@@ -84,19 +90,31 @@ def publish() -> Response:
             form.weekdays.errors = [_("That would be more than %(max)d times. Publish a shorter period.",
                                       max=staff_queries.MAX_SLOTS_PER_PUBLISH)]
         else:
-            created, skipped = staff_queries.publish(staff, spec)
-            if created == 0:
+            done = staff_queries.publish(staff, spec)
+            if done.created == 0 and done.existed == 0:
                 form.start_time.errors = [_("No times fit between these times on these days. Check the times "
                                             "and the weekdays.")]
             else:
-                message = ngettext("%(num)d time published.", "%(num)d times published.", created)
-                if skipped:
-                    message += " " + ngettext(
-                        "%(num)d time was left out because the clocks go forward then.",
-                        "%(num)d times were left out because the clocks go forward then.", skipped)
-                flash(message, "success")
+                flash(_published_message(done), "success")
                 return redirect(url_for("staff_appointments.day", day=spec.first.isoformat()))
     return render_page("staff_appointments/publish.html", form=form, status=400 if form.errors else 200)
+
+
+def _published_message(done: staff_queries.Published) -> str:
+    """How many were made and how many were there already: each part a whole sentence."""
+    if done.created:
+        message = ngettext("%(num)d time published.", "%(num)d times published.", done.created)
+    else:
+        message = _("No new times were published.")
+    if done.existed:
+        message += " " + ngettext(
+            "You already had %(num)d of these times, so it was not published again.",
+            "You already had %(num)d of these times, so they were not published again.", done.existed)
+    if done.skipped:
+        message += " " + ngettext(
+            "%(num)d time was left out because the clocks go forward then.",
+            "%(num)d times were left out because the clocks go forward then.", done.skipped)
+    return message
 
 
 @bp.post("/slots/<uuid:slot_id>/withdraw")
@@ -146,27 +164,74 @@ def mark_no_show(appointment_id: uuid.UUID) -> Response:
     return _mark(appointment_id, AppointmentStatus.NO_SHOW, _("Marked as did not attend."))
 
 
+def _uuid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return None
+
+
+def _step_label(step: PlanStep) -> str:
+    if step.status == "cant_do":
+        return _("%(title)s (the client can't do it)", title=step.title)
+    return _("%(title)s (to do)", title=step.title)
+
+
+def _booked(appointment: Appointment, client: User) -> Response:
+    flash(_("The appointment was booked for %(name)s. They will get reminders.", name=client.full_name),
+          "success")
+    return redirect(url_for("staff_appointments.day", day=_local_day(appointment.slot.starts_at)))
+
+
 @bp.route("/book", methods=["GET", "POST"])
 def book_for_client() -> Response:
+    """No personal data in the address: a link may name the client by their id (?client=<uuid>), never by
+    e-mail. Once the client is known, their open plan steps are offered to link the appointment to."""
     staff = _staff()
-    form = DirectBookForm(client_email=request.args.get("client", ""))
-    if form.validate_on_submit():
-        client = staff_queries.client_by_email(form.client_email.data or "")
-        starts = local_to_utc(form.day.data, form.start_time.time)  # type: ignore[attr-defined]
+    form = DirectBookForm()
+    if not form.is_submitted():
+        form.idempotency_key.data = str(uuid.uuid4())
+        named = staff_queries.client_by_id(_uuid(request.args.get("client")))
+        if named is not None:
+            form.client_email.data = named.email
+    elif (done := staff_queries.booked_with_key(form.key(), staff.id)) is not None:
+        return _booked(done, done.client)  # sent twice: the same result, nothing booked twice
+    client = staff_queries.client_by_email(form.client_email.data) if form.client_email.data else None
+    steps = staff_queries.open_steps(client.id) if client is not None else []
+    form.plan_step.choices = [("none", _("No plan step"))] + [(str(s.id), _step_label(s)) for s in steps]
+    if form.is_submitted() and "show_steps" in request.form:  # "Show the client's plan steps": books nothing
         if client is None:
             form.client_email.errors = [_("No client has this e-mail address. Check the address.")]
+        form.plan_step.data = form.plan_step.data or "none"
+        return _book_page(form, client, steps)
+    if form.validate_on_submit():
+        starts = local_to_utc(form.day.data, form.start_time.time)  # type: ignore[attr-defined]
+        step = None
+        if client is not None and form.step_id() is not None:
+            step = staff_queries.open_step(form.step_id(), client.id)  # type: ignore[arg-type]
+        if client is None:
+            form.client_email.errors = [_("No client has this e-mail address. Check the address.")]
+        elif form.step_id() is not None and step is None:
+            form.plan_step.errors = [STEP_NOT_ON_THE_LIST]
         elif starts is None:
             form.start_time.errors = [_("This time does not exist that night because the clocks go forward. "
                                         "Choose another time.")]
         elif starts <= utcnow():
             form.start_time.errors = [_("The time must be in the future")]
         else:
+            needs = Needs(form.interpreter_language.data or None, form.other_needs.data or None)
             appointment = staff_queries.book_for_client(
                 staff, client, starts, int(form.length.data or 45), form.mode.data or "in_person",
-                form.location.data or "", form.topic.data or "", Needs(form.interpreter_language.data or None),
+                form.location.data or "", form.topic.data or "", needs, form.key() or uuid.uuid4(), step,
             )
             if appointment is not None:
-                flash(_("The appointment was booked for %(name)s. They will get reminders.", name=client.full_name),
-                      "success")
-                return redirect(url_for("staff_appointments.day", day=form.day.data.isoformat()))
-    return render_page("staff_appointments/book.html", form=form, status=400 if form.errors else 200)
+                return _booked(appointment, client)
+            form.idempotency_key.data = str(uuid.uuid4())
+            form.client_email.errors = [_("The appointment could not be booked. Check the details and book "
+                                          "again.")]
+    return _book_page(form, client, steps)
+
+
+def _book_page(form: DirectBookForm, client: User | None, steps: list[PlanStep]) -> Response:
+    return render_page("staff_appointments/book.html", form=form, client=client, steps=steps,
+                       status=400 if form.errors else 200)

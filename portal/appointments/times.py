@@ -2,6 +2,9 @@
 
 Spring (last Sunday of March): 03:00–03:59 does not exist in Helsinki, so a slot there is skipped.
 Autumn (last Sunday of October): 03:00–03:59 happens twice; the first one (summer time) is meant.
+
+Days far from now (year 1, year 9999) cannot be turned into UTC and back, or stepped past, without an
+OverflowError: `in_calendar` says whether a day is one the calendar works with.
 """
 
 from __future__ import annotations
@@ -11,6 +14,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from ..common.i18n import HELSINKI
+
+
+# The days the calendar works with: wide enough for any real appointment, far from the ends of `date`.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+
+
+def in_calendar(day: date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
 
 
 def local_to_utc(day: date, at: time) -> datetime | None:
@@ -54,17 +66,16 @@ def plan_slots(
     plan = SlotPlan()
     wanted = set(weekdays)
     length = timedelta(minutes=length_minutes)
-    day = first
-    while day <= last:
+    for offset in range((last - first).days + 1):  # counted, never stepped past `last` (no overflow at 9999)
+        day = first + timedelta(days=offset)
         if day.weekday() in wanted:
             cursor = datetime.combine(day, start)
             stop = datetime.combine(day, end)
-            while cursor + length <= stop:
+            while cursor <= stop - length:  # not cursor + length: no overflow at the very end of 9999
                 begins = local_to_utc(day, cursor.time())
                 if begins is None:
                     plan.skipped.append((day, cursor.time()))
                 else:
                     plan.times.append((begins, begins + length))  # a meeting lasts as long as it says
                 cursor += length
-        day += timedelta(days=1)
     return plan

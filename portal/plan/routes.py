@@ -12,6 +12,7 @@ from ..common.i18n import today_in_helsinki
 from ..common.rendering import announce, render_page, wants_fragment
 from ..common.sessions import loads_user_with
 from ..models import PlanStep, Role, StepStatus, User
+from ..appointments import staff_queries as appointment_queries
 from . import queries
 from .forms import REASON_LABELS, AddStepForm, CantDoForm, StepActionForm
 from .view import PlanView
@@ -105,6 +106,8 @@ def step(step_id: uuid.UUID) -> Response:
     return render_page(
         "plan/step.html",
         step=found,
+        linked=appointment_queries.linked_appointment(found.appointment_id, _client().id)
+        if found.appointment_id else None,
         history=queries.step_history(found.id),
         status_key=PlanView(plan=None, today=today_in_helsinki()).status_of(found),
         reasons=REASON_LABELS,

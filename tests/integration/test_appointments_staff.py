@@ -142,3 +142,97 @@ def test_staff_book_a_follow_up_for_a_client(staff_client: PortalClient, staff_u
 
 def test_clients_cannot_reach_staff_pages(signed_in: PortalClient) -> None:
     assert signed_in.get("/staff/appointments").status_code == 403
+
+
+# --- Days outside the calendar, publishing twice, cancelled bookings in the day view ----------------------
+
+@pytest.mark.parametrize("asked", ["9999-12-31", "0001-01-01"])
+def test_a_day_outside_the_calendar_shows_today(staff_client: PortalClient, asked: str) -> None:
+    """These used to be 500s (OverflowError): the next day of 31.12.9999, UTC of 1.1.0001."""
+    from portal.common.i18n import today_in_helsinki
+
+    response = staff_client.get(f"/staff/appointments?day={asked}&scope=mine")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"?day={today_in_helsinki().isoformat()}&scope=mine")
+    page = staff_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "That day is too far in the past or the future to show, so here is today." in page
+
+
+def test_publishing_far_ahead_is_refused_next_to_the_field(staff_client: PortalClient, staff_user) -> None:
+    response = _publish(staff_client, date(9999, 12, 31), date(9999, 12, 31))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert page.count("Times can be published at most a year ahead.") >= 2  # the summary and the field
+    first_day_error = page[page.index('id="first_day-error"'):]
+    assert first_day_error[:first_day_error.index("</p>")].endswith("or earlier.")
+    assert _count_slots(staff_user) == 0
+
+
+def _flashed(client: PortalClient, response) -> str:  # type: ignore[no-untyped-def]
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def _count_slots(staff_user) -> int:  # type: ignore[no-untyped-def]
+    return len(db.session.scalars(select(Slot).where(Slot.staff_id == staff_user.id)).all())
+
+
+def test_publishing_twice_makes_each_time_once(staff_client: PortalClient, staff_user) -> None:
+    first = date.today() + timedelta(days=7)
+    page = _flashed(staff_client, _publish(staff_client, first, first + timedelta(days=1)))
+    assert "2 times published." in page
+    assert _count_slots(staff_user) == 2
+
+    page = _flashed(staff_client, _publish(staff_client, first, first + timedelta(days=1)))
+    assert ("No new times were published. "
+            "You already had 2 of these times, so they were not published again.") in page
+    assert _count_slots(staff_user) == 2
+
+    page = _flashed(staff_client, _publish(staff_client, first, first + timedelta(days=2)))
+    assert "1 time published. You already had 2 of these times, so they were not published again." in page
+    assert _count_slots(staff_user) == 3
+
+
+def test_a_withdrawn_time_can_be_published_again(staff_client: PortalClient, staff_user) -> None:
+    first = date.today() + timedelta(days=7)
+    _publish(staff_client, first, first)
+    slot = db.session.scalars(select(Slot).where(Slot.staff_id == staff_user.id)).one()
+    staff_client.post_form(f"/staff/appointments/slots/{slot.id}/withdraw")
+    page = _flashed(staff_client, _publish(staff_client, first, first))
+    assert "1 time published." in page and "already had" not in page
+
+
+def test_the_day_view_shows_cancelled_and_cant_come_bookings(staff_client: PortalClient, staff_user) -> None:
+    from portal.appointments import queries
+    from portal.appointments.times import local_day
+
+    early = make_slot(staff=staff_user, starts_at=datetime(2030, 5, 14, 6, tzinfo=UTC))
+    late = make_slot(staff=staff_user, starts_at=datetime(2030, 5, 14, 8, tzinfo=UTC))
+    kept = make_slot(staff=staff_user, starts_at=datetime(2030, 5, 14, 10, tzinfo=UTC))
+    cancelling, unable, keeping = ClientFactory(), ClientFactory(), ClientFactory()
+    for slot, person in ((early, cancelling), (late, unable), (kept, keeping)):
+        booked = queries.book(slot, person, person, None, queries.Needs())
+        assert booked is not None
+        if person is cancelling:
+            assert queries.cancel(booked, person, "childcare", "My child is ill.", cant_come=False)
+        elif person is unable:
+            assert queries.cancel(booked, person, "transport", None, cant_come=True)
+    db.session.flush()
+
+    response = staff_client.get(f"/staff/appointments?day={local_day(early.starts_at)}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    items = {slot: page[page.index(f'id="slot-{slot.id}"'):] for slot in (early, late, kept)}
+    items = {slot: text[:text.index("</li>")] for slot, text in items.items()}
+
+    assert cancelling.full_name in items[early] and "Cancelled" in items[early]
+    assert "The booking was cancelled on " in items[early]
+    assert "Reason: Childcare" in items[early] and "My child is ill." in items[early]
+    assert "Free" in items[early]  # the seat is free again, and it says so
+
+    assert unable.full_name in items[late] and "Can't come" in items[late]
+    assert "The client said on " in items[late] and "that they can't come." in items[late]
+    assert "Reason: Getting there (transport)" in items[late]
+
+    assert keeping.full_name in items[kept] and "Booked" in items[kept]
+    assert "Cancelled" not in items[kept] and "Free" not in items[kept]

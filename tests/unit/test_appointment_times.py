@@ -69,3 +69,18 @@ def test_ics_carries_helsinki_time_with_a_timezone(app: Flask, utc: datetime, lo
     assert "BEGIN:VTIMEZONE" in text and "TZID:Europe/Helsinki" in text
     event = next(c for c in Calendar.from_ical(data).walk("VEVENT"))
     assert event.decoded("dtstart").astimezone(UTC) == utc
+
+
+def test_slots_on_the_last_day_of_the_calendar_do_not_overflow() -> None:
+    """31.12.9999 used to raise OverflowError (stepping to the next day, and 23.15 + 45 minutes)."""
+    planned = plan_slots(date(9999, 12, 31), date(9999, 12, 31), range(7), time(22, 30), time(23, 59), 45)
+    assert planned.times == [(datetime(9999, 12, 31, 20, 30, tzinfo=UTC),
+                              datetime(9999, 12, 31, 21, 15, tzinfo=UTC))]
+
+
+def test_only_days_the_calendar_works_with_are_in_it() -> None:
+    from portal.appointments.times import in_calendar
+
+    assert in_calendar(date(2026, 11, 25))
+    assert not in_calendar(date(9999, 12, 31))
+    assert not in_calendar(date(1, 1, 1))
