@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,9 +14,9 @@ from ..common.i18n import format_date, locale_code
 from ..common.rendering import render_page
 from ..models import Appointment, AppointmentStatus, Role, Slot, User, utcnow
 from . import ics, queries
-from .forms import CancelForm, ChooseForm, ConfirmForm, DayForm, NeedsForm, TimeForm
+from .forms import CancelAppointmentForm, CantComeForm, ChooseForm, ConfirmForm, DayForm, NeedsForm, TimeForm
 from .journey import Journey
-from .queries import Needs, Refusal
+from .queries import AlreadyChanged, Needs, Refusal
 from .view import STATUS_WORDS, day_label, day_of, split, template_helpers, time_label
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
@@ -46,8 +46,9 @@ def _status(form: object) -> int:
 @bp.get("")
 @client_only
 def index() -> Response:
-    upcoming, past = split(queries.client_appointments(_client().id), utcnow())
-    return render_page("appointments/index.html", upcoming=upcoming, past=past)
+    now = utcnow()
+    upcoming, past = split(queries.client_appointments(_client().id), now)
+    return render_page("appointments/index.html", upcoming=upcoming, past=past, now=now)
 
 
 @bp.get("/<uuid:appointment_id>")
@@ -56,6 +57,13 @@ def detail(appointment_id: uuid.UUID) -> Response:
     appointment = _own(appointment_id)
     return render_page("appointments/detail.html", appointment=appointment, now=utcnow(),
                        history=queries.history(appointment.id), status_words=STATUS_WORDS)
+
+
+def _already_changed(appointment_id: uuid.UUID) -> Response:
+    """Another tab or window cancelled or moved this appointment first: say so, change nothing."""
+    flash(_("That appointment was already cancelled or moved, so nothing was changed."), "info")
+    Journey.clear()
+    return redirect(url_for("appointments.detail", appointment_id=appointment_id))
 
 
 @bp.get("/<uuid:appointment_id>/confirmation")
@@ -75,26 +83,41 @@ def calendar(appointment_id: uuid.UUID) -> Response:
 
 # --- Booking: what → day → time → needs → check answers → confirmation ---------------------------------
 
+def _moving(journey: Journey) -> bool:
+    """The page was reached from a move (its links carry ?move=<the appointment being moved>)."""
+    return bool(journey.replaces) and request.args.get("move") == journey.replaces
+
+
+def _book_url(journey: Journey) -> str:
+    """The first question page; during a move it goes on moving the same appointment."""
+    return url_for("appointments.book", move=journey.replaces or None)
+
+
 @bp.route("/book", methods=["GET", "POST"])
 @client_only
 def book() -> Response:
     journey = Journey.load()
-    if journey.replaces:
-        journey = Journey()  # a new booking never continues moving an old one
+    if journey.replaces and not _moving(journey):
+        journey = Journey()  # "Book an appointment" starts a new booking, even after a move was left half-way
     form = ChooseForm(data={"what": journey.choice or None})
-    options = queries.choices(utcnow())
     lc = locale_code()
+    options = queries.choices(utcnow(), lc)
     form.what.choices = [
         (c.key, _("%(service)s, %(organisation)s", service=c.service.name(lc), organisation=c.organisation.name(lc))
          if c.service else c.organisation.name(lc)) for c in options
     ]
     if form.validate_on_submit():
         if form.what.data != journey.choice:
-            journey = Journey(key=journey.key)
+            if journey.replaces:  # a move stays a move, with the support asked for: only the time is asked again
+                journey = Journey(key=journey.key, replaces=journey.replaces, interpreter=journey.interpreter,
+                                  language=journey.language, other_needs=journey.other_needs,
+                                  needs_answered=journey.needs_answered)
+            else:
+                journey = Journey(key=journey.key)
             journey.choice = form.what.data or ""
         journey.save()
         return redirect(url_for("appointments.choose_day"))
-    return render_page("appointments/choose.html", form=form, status=_status(form))
+    return render_page("appointments/choose.html", form=form, journey=journey, status=_status(form))
 
 
 def _choice_or_restart(journey: Journey) -> tuple[uuid.UUID, uuid.UUID | None] | None:
@@ -107,7 +130,7 @@ def choose_day() -> Response:
     journey = Journey.load()
     choice = _choice_or_restart(journey)
     if choice is None:
-        return redirect(url_for("appointments.book"))
+        return redirect(_book_url(journey))
     form = DayForm(data={"day": journey.day or None})
     days = queries.free_days(*choice, utcnow())
     form.day.choices = [(day.isoformat(), day_label(day, free)) for day, free in days]
@@ -132,7 +155,7 @@ def choose_time() -> Response:
     journey = Journey.load()
     choice = _choice_or_restart(journey)
     if choice is None:
-        return redirect(url_for("appointments.book"))
+        return redirect(_book_url(journey))
     form = TimeForm(data={"slot": journey.slot or None})
     shown = _slot_choices(journey, choice)
     form.slot.choices = [(str(slot.id), time_label(slot)) for slot in shown]
@@ -177,7 +200,7 @@ def needs() -> Response:
         journey.needs_answered = True
         journey.save()
         return redirect(url_for("appointments.check"))
-    return render_page("appointments/needs.html", form=form, status=_status(form))
+    return render_page("appointments/needs.html", form=form, journey=journey, status=_status(form))
 
 
 def _unavailable(slot: Slot | None, refusal: Refusal, journey: Journey) -> Response:
@@ -186,7 +209,7 @@ def _unavailable(slot: Slot | None, refusal: Refusal, journey: Journey) -> Respo
     form.slot.choices = [(str(s.id), time_label(s)) for s in alternatives]
     status = 409 if refusal == Refusal.TAKEN else 400
     return render_page("appointments/unavailable.html", refusal=refusal.value, slot=slot, form=form,
-                       alternatives=alternatives, status=status)
+                       alternatives=alternatives, journey=journey, status=status)
 
 
 @bp.route("/book/check", methods=["GET", "POST"])
@@ -202,7 +225,7 @@ def check() -> Response:
     journey = Journey.load()
     slot_id = journey.slot_id()
     if slot_id is None or not journey.needs_answered:
-        return redirect(url_for("appointments.book"))
+        return redirect(_book_url(journey))
     replaces = queries.client_appointment(journey.replaces_id(), client.id) if journey.replaces else None
     slot, refusal = queries.slot_for_client(slot_id, utcnow())
     if form.validate_on_submit():
@@ -212,12 +235,16 @@ def check() -> Response:
         if refusal is not None:
             return _unavailable(slot, refusal, journey)
         assert slot is not None
+        if journey.replaces and replaces is None:
+            abort(404)  # not this client's appointment: the move is not turned into a new booking
         if replaces is not None and replaces.status != AppointmentStatus.BOOKED:
-            flash(_("That appointment was already cancelled or moved, so nothing was changed."), "info")
-            Journey.clear()
-            return redirect(url_for("appointments.detail", appointment_id=replaces.id))
+            return _already_changed(replaces.id)  # the kinder message sooner; the guard is in queries.book
         needs_ = Needs(journey.language if journey.interpreter == "yes" else None, journey.other_needs)
-        booked = queries.book(slot, client, client, form.key(), needs_, replaces=replaces)
+        try:
+            booked = queries.book(slot, client, client, form.key(), needs_, replaces=replaces)
+        except AlreadyChanged:
+            assert replaces is not None
+            return _already_changed(replaces.id)
         if booked is None:
             return _unavailable(slot, Refusal.TAKEN, journey)
         Journey.clear()
@@ -233,6 +260,9 @@ def check() -> Response:
 
 def _booked(appointment_id: uuid.UUID) -> Appointment | Response:
     appointment = _own(appointment_id)
+    gone = (AppointmentStatus.CANCELLED, AppointmentStatus.RESCHEDULED)
+    if request.method == "POST" and appointment.status in gone:
+        return _already_changed(appointment.id)  # from a tab opened before it was cancelled or moved
     if appointment.status != AppointmentStatus.BOOKED or appointment.slot.ends_at <= utcnow():
         flash(_("This appointment can no longer be changed."), "info")
         return redirect(url_for("appointments.detail", appointment_id=appointment.id))
@@ -258,11 +288,11 @@ def _cancel(appointment_id: uuid.UUID, cant_come: bool) -> Response:
     appointment = _booked(appointment_id)
     if isinstance(appointment, Response):
         return appointment
-    form = CancelForm()
-    if not cant_come:
-        form.reason.label.text = _("Why do you want to cancel?")
+    form: CantComeForm | CancelAppointmentForm = CantComeForm() if cant_come else CancelAppointmentForm()
     if form.validate_on_submit():
-        queries.cancel(appointment, _client(), form.reason.data or "other", form.detail.data, cant_come)
+        reason = form.reason.data or "other"
+        if not queries.cancel(appointment, _client(), reason, form.detail.data, cant_come):
+            return _already_changed(appointment.id)  # cancelled or moved in another tab a moment before
         return redirect(url_for("appointments.cancelled", appointment_id=appointment.id))
     return render_page("appointments/cancel.html", form=form, appointment=appointment, cant_come=cant_come,
                        status=_status(form))

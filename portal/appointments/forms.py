@@ -100,24 +100,53 @@ class ConfirmForm(PortalForm):
             return None
 
 
-class CancelForm(PortalForm):
-    reason = RadioField(
-        _l("Why can't you come?"),
-        choices=[SelectChoice(reason.value, label) for reason, label in REASON_LABELS.items()],
+def _reasons(label: object, missing: object) -> RadioField:
+    return RadioField(
+        label,
+        choices=[SelectChoice(reason.value, text) for reason, text in REASON_LABELS.items()],
         validate_choice=False,
-        validators=[InputRequired(_l("Choose the reason you can't come")),
-                    OneOfTheList(_l("Choose one of the reasons on the list"))],
+        validators=[InputRequired(missing), OneOfTheList(_l("Choose one of the reasons on the list"))],
     )
-    detail = TextAreaField(
+
+
+def _detail() -> TextAreaField:
+    return TextAreaField(
         _l("Tell your team more (optional)"),
         description=_l("Do not write health details you do not want to share."),
         filters=[normalise],
         validators=[Optional(), SafeText(1000, multiline=True)],
     )
 
+
+class _ReasonForm(PortalForm):
+    """Why an appointment is given up: a reason from the list, and more words (needed for "Something else")."""
+
+    reason: RadioField
+    detail: TextAreaField
+    other_missing: object = ""
+
     def validate(self, extra_validators: dict | None = None) -> bool:  # type: ignore[type-arg]
         valid = super().validate(extra_validators)
         if self.reason.data == "other" and not self.detail.data and not self.detail.errors:
-            self.detail.errors = [*self.detail.errors, _l("Tell us why you can't come")]
+            self.detail.errors = [*self.detail.errors, self.other_missing]
             valid = False
         return valid
+
+
+class CantComeForm(_ReasonForm):
+    """'I can't come': the client tells the team why (the appointment is cancelled)."""
+
+    reason = _reasons(_l("Why can't you come?"), _l("Choose the reason you can't come"))
+    detail = _detail()
+    other_missing = _l("Tell us why you can't come")
+
+
+class CancelAppointmentForm(_ReasonForm):
+    """Cancel appointment: its own words, not those of 'I can't come'."""
+
+    reason = _reasons(_l("Why do you want to cancel?"), _l("Choose why you want to cancel"))
+    detail = _detail()
+    other_missing = _l("Tell us why you want to cancel")
+
+
+CancelForm = CantComeForm  # the earlier name of the "I can't come" form

@@ -2,17 +2,24 @@
 
 The double-booking guard is the partial unique index on appointments(slot_id, seat); what is checked here
 before the insert is only there to give a kinder message sooner.
+
+A status change (move, cancel, "I can't come", attended, no-show) is a guarded UPDATE: it changes the row only
+if the status is still the one the request saw (… WHERE id = :id AND status = :seen). Two requests that change
+the same appointment at once cannot both win: on PostgreSQL the second waits for the first's row lock, then
+finds the status changed and updates nothing.
 """
 
 from __future__ import annotations
 
 import enum
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import (
@@ -38,6 +45,7 @@ BOOKING_NOTICE = timedelta(minutes=30)
 class Refusal(enum.StrEnum):
     NOT_FOUND = "not_found"
     PAST = "past"
+    TOO_SOON = "too_soon"  # starts within BOOKING_NOTICE: not bookable online any more
     WITHDRAWN = "withdrawn"
     INTERNAL = "internal"
     TAKEN = "taken"
@@ -88,7 +96,25 @@ def parse_choice(key: str | None) -> tuple[uuid.UUID, uuid.UUID | None] | None:
         return None
 
 
-def choices(now: datetime) -> list[Choice]:
+# Finnish and Swedish put å, ä and ö after z, as letters of their own (æ sorts as ä, ø as ö); other accents
+# sort with their base letter (é with e, ü with u).
+_AFTER_Z = {"fi": {"å": 1, "ä": 2, "æ": 2, "ö": 3, "ø": 3}, "sv": {"å": 1, "ä": 2, "æ": 2, "ö": 3, "ø": 3}}
+
+
+def name_key(name: str, locale: str) -> str:
+    """A sort key for a name shown in `locale`: case-insensitive, in that language's alphabetical order."""
+    after_z = _AFTER_Z.get(locale, {})
+    key = []
+    for char in name.casefold():
+        if char in after_z:
+            key.append("z" + chr(0x10FFF0 + after_z[char]))  # above every letter: after z, zz, zzz…
+        else:
+            key.append("".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)))
+    return "".join(key)
+
+
+def choices(now: datetime, locale: str) -> list[Choice]:
+    """What there are free times for, sorted by the names in the language the client reads."""
     free = _free_slots(now).subquery()
     rows = db.session.execute(
         select(Organisation, Service, func.count(free.c.id))
@@ -97,7 +123,8 @@ def choices(now: datetime) -> list[Choice]:
         .group_by(Organisation.id, Service.id)
     ).all()
     found = [Choice(org, service, count) for org, service, count in rows]
-    return sorted(found, key=lambda c: (c.organisation.name_fi, c.service.name_fi if c.service else ""))
+    return sorted(found, key=lambda c: (name_key(c.organisation.name(locale), locale),
+                                        name_key(c.service.name(locale), locale) if c.service else ""))
 
 
 def _for_choice(statement: Select, organisation_id: uuid.UUID, service_id: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
@@ -117,11 +144,19 @@ def free_slots(organisation_id: uuid.UUID, service_id: uuid.UUID | None, now: da
 
 
 def free_days(organisation_id: uuid.UUID, service_id: uuid.UUID | None, now: datetime) -> list[tuple[date, int]]:
-    """Helsinki days that have free times, with how many (days are counted in Helsinki, not in UTC)."""
+    """Helsinki days that have free times, with how many (days are counted in Helsinki, not in UTC).
+
+    Every free time counts, however many there are: the database returns each distinct start time with how
+    many free slots start then (one short row each, no slot objects), and the start times are then put on
+    their Helsinki day, which the database cannot do the same way on SQLite and PostgreSQL."""
+    free = _for_choice(_free_slots(now), organisation_id, service_id).subquery()
+    rows = db.session.execute(
+        select(free.c.starts_at, func.count()).group_by(free.c.starts_at).order_by(free.c.starts_at)
+    ).all()
     days: dict[date, int] = {}
-    for slot in free_slots(organisation_id, service_id, now):
-        day = local_day(slot.starts_at)
-        days[day] = days.get(day, 0) + 1
+    for starts_at, count in rows:
+        day = local_day(starts_at)
+        days[day] = days.get(day, 0) + count
     return sorted(days.items())
 
 
@@ -134,8 +169,10 @@ def slot_for_client(slot_id: uuid.UUID | None, now: datetime) -> tuple[Slot | No
         return slot, Refusal.INTERNAL
     if slot.status != SlotStatus.PUBLISHED:
         return slot, Refusal.WITHDRAWN
-    if slot.starts_at < now + BOOKING_NOTICE:
+    if slot.starts_at < now:
         return slot, Refusal.PAST
+    if slot.starts_at < now + BOOKING_NOTICE:
+        return slot, Refusal.TOO_SOON
     if not free_seats(slot):
         return slot, Refusal.TAKEN
     return slot, None
@@ -168,14 +205,19 @@ class Needs:
     other_needs: str | None = None
 
 
+class AlreadyChanged(Exception):
+    """The appointment being moved was cancelled, moved or marked by another request first: nothing booked."""
+
+
 def book(slot: Slot, client: User, actor: User, key: uuid.UUID | None, needs: Needs,
          replaces: Appointment | None = None) -> Appointment | None:
     """Book a seat of the slot, all or nothing. Returns None when every seat was taken first.
 
     Each try runs in a savepoint: if another request took the seat in between, the unique index refuses the
     insert, the savepoint is rolled back and the next free seat is tried. When `replaces` is given (a
-    reschedule), the old appointment gives its seat back in the same savepoint, so either both happen or
-    neither does."""
+    reschedule), the old appointment first gives its seat back with a guarded UPDATE in the same savepoint,
+    so either both happen or neither does; if it was no longer booked (another tab moved or cancelled it
+    first), the savepoint is rolled back and AlreadyChanged is raised."""
     for _ in range(slot.capacity):
         seats = free_seats(slot)
         if not seats:
@@ -186,6 +228,10 @@ def book(slot: Slot, client: User, actor: User, key: uuid.UUID | None, needs: Ne
         except IntegrityError:
             if key is not None and (found := appointment_by_key(key, client.id)) is not None:
                 return found  # the same form, sent twice at once
+        except AlreadyChanged:
+            if key is not None and (found := appointment_by_key(key, client.id)) is not None:
+                return found  # the same move, sent twice at once: the first one moved it
+            raise
     return None
 
 
@@ -193,6 +239,11 @@ def _insert(slot: Slot, seat: int, client: User, actor: User, key: uuid.UUID | N
             replaces: Appointment | None) -> Appointment:
     now = utcnow()
     by_role = "client" if actor.is_client else "staff"
+    # The old seat is given back first, and only if the old appointment is still booked; this also takes its
+    # row lock, so a second move of the same appointment waits here and then finds it moved.
+    if replaces is not None and not _change_status(replaces, AppointmentStatus.RESCHEDULED, now,
+                                                   seen=AppointmentStatus.BOOKED):
+        raise AlreadyChanged(replaces.id)
     appointment = Appointment(
         id=uuid.uuid4(), slot_id=slot.id, seat=seat, client_id=client.id, status=AppointmentStatus.BOOKED.value,
         booked_by_id=actor.id, booked_by_role=by_role, idempotency_key=key,
@@ -203,7 +254,8 @@ def _insert(slot: Slot, seat: int, client: User, actor: User, key: uuid.UUID | N
     db.session.add(appointment)
     db.session.flush()
     if replaces is not None:
-        _set_status(replaces, actor, AppointmentStatus.RESCHEDULED, "rescheduled", other=appointment.id)
+        _record(replaces, actor, AppointmentStatus.BOOKED, AppointmentStatus.RESCHEDULED, "rescheduled", now,
+                other=appointment.id)
     db.session.add(AppointmentEvent(appointment_id=appointment.id, at=now, actor_id=actor.id,
                                     kind="rescheduled_here" if replaces else "booked",
                                     to_status=AppointmentStatus.BOOKED.value,
@@ -213,26 +265,61 @@ def _insert(slot: Slot, seat: int, client: User, actor: User, key: uuid.UUID | N
     return appointment
 
 
-def _set_status(appointment: Appointment, actor: User, to: AppointmentStatus, kind: str,
-                reason: str | None = None, detail: str | None = None, other: uuid.UUID | None = None) -> None:
-    now = utcnow()
+def _change_status(appointment: Appointment, to: AppointmentStatus, now: datetime, seen: str | None = None,
+                   **columns: object) -> bool:
+    """UPDATE … SET status = :to WHERE id = :id AND status = :seen. True if the row changed.
+
+    `seen` is the status this change starts from (by default the one loaded with the appointment). If another
+    request changed it in between, nothing is updated and the appointment is expired, so what is read next is
+    what the database holds. The seat is given back at once, before anything else is inserted."""
+    seen = str(seen or appointment.status)
+    result = db.session.execute(
+        update(Appointment)
+        .where(Appointment.id == appointment.id, Appointment.status == seen)
+        .values(status=to.value, status_changed_at=now, **columns)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.expire(appointment)
+        return False
+    for name, value in {"status": to.value, "status_changed_at": now, **columns}.items():
+        set_committed_value(appointment, name, value)  # the row says so already: nothing more to flush
+    db.session.expire(appointment, ["updated_at"])  # set by the UPDATE itself
+    return True
+
+
+def _record(appointment: Appointment, actor: User, seen: str, to: AppointmentStatus, kind: str, now: datetime,
+            reason: str | None = None, detail: str | None = None, other: uuid.UUID | None = None) -> None:
     db.session.add(AppointmentEvent(appointment_id=appointment.id, at=now, actor_id=actor.id, kind=kind,
-                                    from_status=appointment.status, to_status=to.value, reason=reason,
+                                    from_status=str(seen), to_status=to.value, reason=reason,
                                     detail=detail or None, other_appointment_id=other))
-    appointment.status = to.value
-    appointment.status_changed_at = now
-    db.session.flush()  # the seat is given back before anything else is inserted
+    db.session.flush()
     if to in (AppointmentStatus.CANCELLED, AppointmentStatus.RESCHEDULED):
         outbox.cancel(appointment.id)
 
 
+def _set_status(appointment: Appointment, actor: User, to: AppointmentStatus, kind: str,
+                reason: str | None = None, detail: str | None = None, other: uuid.UUID | None = None,
+                seen: str | None = None, **columns: object) -> bool:
+    """Change the status with a guarded UPDATE and record the event. False (nothing changed, nothing recorded)
+    if the status was no longer `seen` (by default the status loaded with the appointment)."""
+    now = utcnow()
+    seen = str(seen or appointment.status)
+    if not _change_status(appointment, to, now, seen=seen, **columns):
+        return False
+    _record(appointment, actor, seen, to, kind, now, reason, detail, other)
+    return True
+
+
 def cancel(appointment: Appointment, actor: User, reason: str, detail: str | None, cant_come: bool) -> bool:
-    """Cancel (the record stays, with its reason) and tell the team. False if it was not booked any more."""
+    """Cancel (the record stays, with its reason) and tell the team. False if it was not booked any more,
+    also when another request cancelled or moved it a moment before (then nothing is changed or recorded)."""
     if appointment.status != AppointmentStatus.BOOKED:
         return False
-    appointment.cancel_reason, appointment.cancel_detail = reason, detail or None
-    _set_status(appointment, actor, AppointmentStatus.CANCELLED, "cant_come" if cant_come else "cancelled",
-                reason, detail)
+    kind = "cant_come" if cant_come else "cancelled"
+    if not _set_status(appointment, actor, AppointmentStatus.CANCELLED, kind, reason, detail,
+                       seen=AppointmentStatus.BOOKED, cancel_reason=reason, cancel_detail=detail or None):
+        return False
     db.session.add(TeamNotice(organisation_id=appointment.slot.organisation_id, client_id=appointment.client_id,
                               kind="appointment_cant_come" if cant_come else "appointment_cancelled"))
     return True
@@ -271,3 +358,20 @@ def history(appointment_id: uuid.UUID) -> list[AppointmentEvent]:
         .order_by(AppointmentEvent.at, AppointmentEvent.id)
     )
     return list(db.session.scalars(statement))
+
+
+def linked_appointment(appointment_id: uuid.UUID | None, client_id: uuid.UUID) -> Appointment | None:
+    """The client's appointment a plan step points to, following it if the client moved it to another time."""
+    seen: set[uuid.UUID] = set()
+    current = client_appointment(appointment_id, client_id) if appointment_id else None
+    while current is not None and current.status == AppointmentStatus.RESCHEDULED and current.id not in seen:
+        seen.add(current.id)
+        moved_to = db.session.scalar(
+            select(Appointment).where(Appointment.rescheduled_from_id == current.id,
+                                      Appointment.client_id == client_id)
+            .order_by(Appointment.created_at.desc()).limit(1)
+        )
+        if moved_to is None:
+            break
+        current = moved_to
+    return current

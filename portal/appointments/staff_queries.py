@@ -192,8 +192,7 @@ def mark(appointment: Appointment, actor: User, to: AppointmentStatus, now: date
     """Attended or no-show, once the meeting has started; a mistake is corrected by marking again."""
     if appointment.status not in MARKABLE or appointment.status == to or appointment.slot.starts_at > now:
         return False
-    queries._set_status(appointment, actor, to, to.value)
-    return True
+    return queries._set_status(appointment, actor, to, to.value)
 
 
 def client_by_email(email: str) -> User | None:
@@ -280,18 +279,3 @@ def book_for_client(actor: User, client: User, starts: datetime, length: int, mo
         return found if found is not None and found.booked_by_id == actor.id else None
 
 
-def linked_appointment(appointment_id: uuid.UUID | None, client_id: uuid.UUID) -> Appointment | None:
-    """The client's appointment a plan step points to, following it if the client moved it to another time."""
-    seen: set[uuid.UUID] = set()
-    current = queries.client_appointment(appointment_id, client_id) if appointment_id else None
-    while current is not None and current.status == AppointmentStatus.RESCHEDULED and current.id not in seen:
-        seen.add(current.id)
-        moved_to = db.session.scalar(
-            select(Appointment).where(Appointment.rescheduled_from_id == current.id,
-                                      Appointment.client_id == client_id)
-            .order_by(Appointment.created_at.desc()).limit(1)
-        )
-        if moved_to is None:
-            break
-        current = moved_to
-    return current

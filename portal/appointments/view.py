@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..common.i18n import format_date, format_datetime, format_time, locale_code
-from ..models import Appointment, Slot
+from ..models import Appointment, AppointmentStatus, Slot
 from .times import local_day
 
 MODE_WORDS = {
@@ -23,7 +23,18 @@ STATUS_WORDS = {
     "rescheduled": _l("Moved to another time"),
     "attended": _l("Attended"),
     "no_show": _l("Did not attend"),
+    # shown to the client only: booked, the time is over and the team has not marked it attended or no-show
+    "past": _l("Past"),
 }
+
+
+def shown_status(appointment: Appointment, now: datetime) -> str:
+    """The status as the client reads it. A booked appointment whose time is over is not "Booked" any more,
+    but whether the client came is not known until the team marks it: it reads "Past" (the database still
+    says booked, so the team can mark it)."""
+    if appointment.status == AppointmentStatus.BOOKED and appointment.slot.ends_at <= now:
+        return "past"
+    return appointment.status
 
 
 def when(slot: Slot) -> str:
@@ -66,4 +77,4 @@ def day_of(slot: Slot) -> date:
 
 def template_helpers() -> dict[str, object]:
     return {"when": when, "where": where, "full_label": full_label, "MODE_WORDS": MODE_WORDS,
-            "STATUS_WORDS": STATUS_WORDS}
+            "STATUS_WORDS": STATUS_WORDS, "shown_status": shown_status}

@@ -12,7 +12,7 @@ from ..common.i18n import today_in_helsinki
 from ..common.rendering import announce, render_page, wants_fragment
 from ..common.sessions import loads_user_with
 from ..models import PlanStep, Role, StepStatus, User
-from ..appointments import staff_queries as appointment_queries
+from ..appointments import queries as appointment_queries
 from . import queries
 from .forms import REASON_LABELS, AddStepForm, CantDoForm, StepActionForm
 from .view import PlanView

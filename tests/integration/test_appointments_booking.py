@@ -195,3 +195,91 @@ def test_events_are_append_only(english: PortalClient) -> None:
             event.detail = "changed"
             db.session.flush()
     assert utcnow()
+
+
+# --- Too soon is not "already passed" ----------------------------------------------------------------------
+
+def test_a_time_within_the_booking_notice_is_too_soon_not_past(english: PortalClient, jobseeker) -> None:
+    slot = make_slot()
+    later = make_slot(starts_at=slot.starts_at + timedelta(hours=2), organisation_id=slot.organisation_id)
+    fields = confirm_fields(walk_to_check(english, slot))
+    slot.starts_at = (utcnow() + timedelta(minutes=10)).replace(microsecond=0)  # the answers took a while
+    slot.ends_at = slot.starts_at + timedelta(minutes=45)
+    db.session.flush()
+    response = english.post_form("/appointments/book/check", fields)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "This time is too soon to book online" in page and "Choose a later time." in page
+    assert "already passed" not in page
+    assert str(later.id) in page  # later times to choose instead
+    assert _count(client_id=jobseeker.user.id) == 0
+
+
+def test_refusals_tell_past_from_too_soon(app) -> None:  # type: ignore[no-untyped-def]
+    from portal.appointments import queries
+
+    now = utcnow()
+    assert queries.slot_for_client(make_slot(starts_in=-timedelta(hours=1)).id, now)[1] == queries.Refusal.PAST
+    assert queries.slot_for_client(make_slot(starts_in=timedelta(minutes=10)).id, now)[1] == queries.Refusal.TOO_SOON
+    assert queries.slot_for_client(make_slot(starts_in=timedelta(minutes=31)).id, now)[1] is None
+
+
+# --- A past appointment nobody has marked is not "Booked" --------------------------------------------------
+
+def test_a_past_appointment_not_yet_marked_reads_past_not_booked(english: PortalClient, jobseeker) -> None:
+    slot = make_slot(starts_in=-timedelta(days=1))
+    appointment = Appointment(slot_id=slot.id, seat=1, client_id=jobseeker.user.id, booked_by_id=jobseeker.user.id,
+                              booked_by_role="client")
+    db.session.add(appointment)
+    db.session.flush()
+    listing = english.get("/appointments").get_data(as_text=True)
+    past = listing[listing.index("Past and cancelled"):]
+    assert ">Past</strong>" in past and ">Booked</strong>" not in listing
+    page = english.get(f"/appointments/{appointment.id}").get_data(as_text=True)
+    assert ">Past</strong>" in page and ">Booked</strong>" not in page
+    assert "Your team has not yet marked whether you came." in page
+    db.session.refresh(appointment)
+    assert appointment.status == "booked"  # the team can still mark it attended or not
+
+
+# --- Every free day is offered, and the choices are in the reader's alphabetical order ---------------------
+
+def test_free_days_count_every_free_time_not_only_the_first_400(app) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+
+    from portal.appointments import queries
+    from portal.appointments.times import local_day
+    from portal.models import Slot
+
+    first = make_slot()
+    starts = first.starts_at
+    db.session.add_all(
+        Slot(id=uuid.uuid4(), organisation_id=first.organisation_id, staff_id=first.staff_id,
+             created_by_id=first.staff_id, starts_at=starts + timedelta(minutes=i),
+             ends_at=starts + timedelta(minutes=i + 45)) for i in range(1, 450)
+    )
+    last = make_slot(starts_at=starts + timedelta(days=2), organisation_id=first.organisation_id,
+                     staff=None)
+    db.session.flush()
+    days = dict(queries.free_days(first.organisation_id, None, utcnow()))
+    assert days[local_day(last.starts_at)] == 1
+    assert sum(days.values()) == 451
+
+
+def test_choices_are_sorted_by_the_name_in_the_readers_language(signed_in: PortalClient) -> None:
+    from ..support.factories import OrganisationFactory
+
+    names = {  # fi, sv, en
+        "a": ("Aalto-virasto", "Östra verket", "Zeta Agency"),
+        "b": ("Öljy-virasto", "Åsa verket", "Alpha Agency"),
+        "c": ("Zeta-virasto", "Ärla verket", "Mid Agency"),
+    }
+    for key, (fi, sv, en) in names.items():
+        make_slot(organisation_id=OrganisationFactory(code=f"sort-{key}", name_fi=fi, name_sv=sv, name_en=en).id)
+    expected = {"fi": "acb", "sv": "bca", "en": "bca"}  # Swedish: å before ä before ö, all after z
+    for lang, order in expected.items():
+        signed_in.set_cookie("lang", lang)
+        page = signed_in.get("/appointments/book").get_data(as_text=True)
+        column = {"fi": 0, "sv": 1, "en": 2}[lang]
+        positions = {key: page.index(names[key][column]) for key in names}
+        assert "".join(sorted(positions, key=positions.__getitem__)) == order, (lang, positions)
