@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from ..common.access import roles
 from ..common.i18n import format_date, locale_code, today_in_helsinki
-from ..common.rendering import render_page
+from ..common.rendering import announce, render_page, wants_fragment
 from ..models import Appointment, AppointmentStatus, PlanStep, Role, User, utcnow
 from ..plan.forms import REASON_LABELS
 from . import staff_queries
@@ -56,12 +56,29 @@ def day() -> Response:
     if shown is None:
         flash(_("That day is too far in the past or the future to show, so here is today."), "info")
         return redirect(url_for("staff_appointments.day", day=today_in_helsinki().isoformat(), scope=scope))
+    return _day_page(staff, shown, scope)
+
+
+def _scope() -> str:
+    return "mine" if request.args.get("scope") == "mine" else "organisation"
+
+
+def _day_page(staff: User, shown: date, scope: str) -> Response:
+    """The day view; to htmx, only its list of times (the forms in it swap the list in place)."""
     rows = staff_queries.day_view(staff.organisation_id, shown, staff.id if scope == "mine" else None)
     return render_page(
-        "staff_appointments/day.html", rows=rows, day=shown, scope=scope, now=utcnow(),
+        "staff_appointments/day.html", block="day_list", rows=rows, day=shown, scope=scope, now=utcnow(),
         previous_day=(shown - timedelta(days=1)).isoformat(), next_day=(shown + timedelta(days=1)).isoformat(),
         action_form=ConfirmForm(), day_caption=format_date(shown), reasons=REASON_LABELS,
     )
+
+
+def _back_to_day(staff: User, instant: datetime, message: str, category: str, anchor: str | None = None) -> Response:
+    """After a change on the day view: the list again with the message read out (htmx), or a redirect."""
+    if wants_fragment():
+        return announce(_day_page(staff, local_day(instant), _scope()), message)
+    flash(message, category)
+    return redirect(url_for("staff_appointments.day", day=_local_day(instant), scope=_scope(), _anchor=anchor))
 
 
 def _spec(form: PublishForm) -> NewSlots:
@@ -125,13 +142,13 @@ def withdraw(slot_id: uuid.UUID) -> Response:
         abort(404)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash(_("Nothing was changed because the page was open for a long time. Try again."), "error")
+        message, category = _("Nothing was changed because the page was open for a long time. Try again."), "error"
     elif staff_queries.withdraw(slot):
-        flash(_("The time was withdrawn. Clients can no longer book it."), "success")
+        message, category = _("The time was withdrawn. Clients can no longer book it."), "success"
     else:
-        flash(_("This time has a booking, so it was not withdrawn. Cancel the booking with the client first."),
-              "error")
-    return redirect(url_for("staff_appointments.day", day=_local_day(slot.starts_at)))
+        message, category = (_("This time has a booking, so it was not withdrawn. Cancel the booking with the "
+                               "client first."), "error")
+    return _back_to_day(staff, slot.starts_at, message, category)
 
 
 def _local_day(instant: datetime) -> str:
@@ -145,13 +162,12 @@ def _mark(appointment_id: uuid.UUID, to: AppointmentStatus, message: str) -> Res
         abort(404)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash(_("Nothing was changed because the page was open for a long time. Try again."), "error")
+        message, category = _("Nothing was changed because the page was open for a long time. Try again."), "error"
     elif staff_queries.mark(appointment, staff, to, utcnow()):
-        flash(message, "success")
+        category = "success"
     else:
-        flash(_("Attendance can be marked once the appointment has started."), "error")
-    return redirect(url_for("staff_appointments.day", day=_local_day(appointment.slot.starts_at),
-                            _anchor=f"slot-{appointment.slot_id}"))
+        message, category = _("Attendance can be marked once the appointment has started."), "error"
+    return _back_to_day(staff, appointment.slot.starts_at, message, category, anchor=f"slot-{appointment.slot_id}")
 
 
 @bp.post("/<uuid:appointment_id>/attended")

@@ -18,10 +18,12 @@
   });
 
   // After a swap: tell screen-reader users what happened, and put focus back where they were.
-  var lastStepId = null;
+  var lastStepId = null, lastRowId = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt.closest && event.detail.elt.closest("form[data-step-id]");
     lastStepId = form ? form.getAttribute("data-step-id") : null;
+    var rowForm = event.detail.elt.closest && event.detail.elt.closest("form[data-focus-row]");
+    lastRowId = rowForm ? rowForm.getAttribute("data-focus-row") : null;
   });
   document.addEventListener("portal:announce", function (event) {
     announce(event.detail && event.detail.message);
@@ -29,6 +31,14 @@
   document.addEventListener("htmx:afterSettle", function () {
     var alert = document.querySelector("[data-autofocus]");
     if (alert) { alert.focus(); return; }
+    if (lastRowId) {
+      // A list row changed in place: its first remaining button, else its heading.
+      var changed = document.getElementById(lastRowId);
+      var next = changed ? (changed.querySelector("button") || changed.querySelector("[tabindex='-1']"))
+                         : document.getElementById("main-content");  // the row is gone (a withdrawn time)
+      if (next) next.focus();
+      return;
+    }
     if (!lastStepId) return;
     var row = document.getElementById("step-" + lastStepId);
     // The step's new button (its title link comes first in the row, so look for a button first).

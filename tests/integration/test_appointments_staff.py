@@ -236,3 +236,34 @@ def test_the_day_view_shows_cancelled_and_cant_come_bookings(staff_client: Porta
 
     assert keeping.full_name in items[kept] and "Booked" in items[kept]
     assert "Cancelled" not in items[kept] and "Free" not in items[kept]
+
+
+def test_marking_attendance_with_htmx_swaps_the_list_and_says_what_happened(staff_client: PortalClient,
+                                                                            staff_user) -> None:
+    import json
+
+    slot = make_slot(starts_in=-timedelta(minutes=10), staff=staff_user)
+    client = ClientFactory()
+    appointment = Appointment(slot_id=slot.id, seat=1, client_id=client.id, booked_by_id=client.id,
+                              booked_by_role="client")
+    db.session.add(appointment)
+    db.session.flush()
+    response = staff_client.post_form(f"/staff/appointments/{appointment.id}/attended?scope=mine",
+                                      headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="day-list">') and "<h1" not in body
+    assert client.full_name in body and "Mark as attended" not in body and "Mark as did not attend" in body
+    assert "scope=mine" in body  # the swapped list's forms keep the view the caseworker chose
+    assert json.loads(response.headers["HX-Trigger"]) == {"portal:announce": {"message": "Marked as attended."}}
+    assert "HX-Request" in response.vary
+    db.session.refresh(appointment)
+    assert appointment.status == "attended"
+    # the message was said, not also left waiting for the next full page
+    assert "Marked as attended." not in staff_client.get("/staff/appointments").get_data(as_text=True)
+
+
+def test_without_javascript_the_day_view_keeps_its_scope(staff_client: PortalClient, staff_user) -> None:
+    slot = make_slot(staff=staff_user)
+    response = staff_client.post_form(f"/staff/appointments/slots/{slot.id}/withdraw?scope=mine")
+    assert response.status_code == 302 and "scope=mine" in response.location
