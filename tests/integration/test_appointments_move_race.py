@@ -9,9 +9,7 @@ of its own (a fresh SQLite file, or a fresh PostgreSQL database next to TEST_DAT
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import threading
 import uuid
 from collections import Counter
@@ -22,11 +20,10 @@ from datetime import timedelta
 
 import pytest
 import requests
-import sqlalchemy as sa
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from portal import create_app, migrate
+from portal import create_app
 from portal.appointments.times import local_day
 from portal.extensions import db
 from portal.models import (
@@ -42,6 +39,7 @@ from portal.models import (
 )
 
 from ..conftest import TEST_CONFIG
+from ..support.databases import own_database
 from ..support.factories import _HASH, PASSWORD
 
 TABS = 10
@@ -50,26 +48,8 @@ ALREADY_CHANGED = "That appointment was already cancelled or moved, so nothing w
 
 @pytest.fixture(scope="module")
 def race_database_url() -> Iterator[str]:
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        with tempfile.TemporaryDirectory(prefix="portal-move-race-") as tmp:
-            url = f"sqlite:///{tmp}/move-race.sqlite3"
-            migrate.upgrade(url=url)
-            yield url
-        return
-    name = f"portal_move_race_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-    try:
-        migrate.upgrade(url=url)
+    with own_database("move-race") as url:
         yield url
-    finally:
-        sa.create_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @dataclass

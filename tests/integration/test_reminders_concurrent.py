@@ -8,8 +8,6 @@ database next to TEST_DATABASE_URL's), dropped at the end.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 import uuid
 from collections import Counter
@@ -18,11 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import func, select
 
-from portal import create_app, migrate
+from portal import create_app
 from portal.appointments import queries
 from portal.extensions import db
 from portal.models import AppointmentEvent, ReminderOutbox, utcnow
@@ -30,6 +27,7 @@ from portal.reminders.senders import LoggingSmsSender
 from portal.reminders.sending import Report, send_due
 
 from ..conftest import TEST_CONFIG
+from ..support.databases import own_database
 from ..support.appointments import make_slot
 from ..support.factories import ClientFactory, OrganisationFactory, StaffFactory
 from .test_reminders import smtp_server
@@ -41,26 +39,8 @@ ROUNDS = 3
 
 @pytest.fixture(scope="module")
 def reminders_database_url() -> Iterator[str]:
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        with tempfile.TemporaryDirectory(prefix="portal-reminders-") as tmp:
-            url = f"sqlite:///{tmp}/reminders.sqlite3"
-            migrate.upgrade(url=url)
-            yield url
-        return
-    name = f"portal_reminders_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-    try:
-        migrate.upgrade(url=url)
+    with own_database("reminders") as url:
         yield url
-    finally:
-        sa.create_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")
