@@ -298,7 +298,7 @@ def _record(appointment: Appointment, actor: User, seen: str, to: AppointmentSta
         outbox.cancel(appointment.id)
 
 
-def _set_status(appointment: Appointment, actor: User, to: AppointmentStatus, kind: str,
+def set_status(appointment: Appointment, actor: User, to: AppointmentStatus, kind: str,
                 reason: str | None = None, detail: str | None = None, other: uuid.UUID | None = None,
                 seen: str | None = None, **columns: object) -> bool:
     """Change the status with a guarded UPDATE and record the event. False (nothing changed, nothing recorded)
@@ -317,7 +317,7 @@ def cancel(appointment: Appointment, actor: User, reason: str, detail: str | Non
     if appointment.status != AppointmentStatus.BOOKED:
         return False
     kind = "cant_come" if cant_come else "cancelled"
-    if not _set_status(appointment, actor, AppointmentStatus.CANCELLED, kind, reason, detail,
+    if not set_status(appointment, actor, AppointmentStatus.CANCELLED, kind, reason, detail,
                        seen=AppointmentStatus.BOOKED, cancel_reason=reason, cancel_detail=detail or None):
         return False
     db.session.add(TeamNotice(organisation_id=appointment.slot.organisation_id, client_id=appointment.client_id,

@@ -192,7 +192,7 @@ def mark(appointment: Appointment, actor: User, to: AppointmentStatus, now: date
     """Attended or no-show, once the meeting has started; a mistake is corrected by marking again."""
     if appointment.status not in MARKABLE or appointment.status == to or appointment.slot.starts_at > now:
         return False
-    return queries._set_status(appointment, actor, to, to.value)
+    return queries.set_status(appointment, actor, to, to.value)
 
 
 def client_by_email(email: str) -> User | None:
