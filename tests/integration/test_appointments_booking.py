@@ -109,18 +109,34 @@ def test_tampered_confirm_form_changes_nothing(english: PortalClient, jobseeker)
     assert _count(client_id=jobseeker.user.id) == 0
 
 
-@pytest.mark.parametrize("kind", ["past", "withdrawn", "internal"])
+@pytest.mark.parametrize("kind", ["past", "withdrawn", "internal", "other agency"])
 def test_slots_that_cannot_be_booked_are_refused(english: PortalClient, jobseeker, kind: str) -> None:
-    fields: dict[str, object] = {"internal": True} if kind == "internal" else {}
-    slot = make_slot(**fields) if kind != "past" else make_slot(starts_in=-timedelta(hours=1))
-    if kind == "withdrawn":
-        slot.status = SlotStatus.WITHDRAWN.value
-        db.session.flush()
+    """A tampered time answer: a past, withdrawn, internal or other agency's slot id is refused next to the
+    field, even on the same day as the free time the client was offered, and nothing is booked."""
+    from portal.appointments.times import local_day
+
+    bookable = make_slot(starts_in=timedelta(days=3))
+    same_day = bookable.starts_at + timedelta(hours=1)
+    forbidden = {
+        "past": lambda: make_slot(organisation_id=bookable.organisation_id, starts_in=-timedelta(hours=1)),
+        "withdrawn": lambda: make_slot(organisation_id=bookable.organisation_id, starts_at=same_day,
+                                       status=SlotStatus.WITHDRAWN.value),
+        "internal": lambda: make_slot(organisation_id=bookable.organisation_id, starts_at=same_day, internal=True),
+        "other agency": lambda: make_slot(starts_at=same_day),
+    }[kind]()
     english.get("/appointments/book")
-    response = english.post_form("/appointments/book/time", {"slot": str(slot.id)})
-    assert response.status_code in {302, 400}
-    if response.status_code == 400:
-        assert "That time cannot be booked" in response.get_data(as_text=True)
+    choice = f"{bookable.organisation_id}:"
+    assert english.post_form("/appointments/book", {"what": choice}).status_code == 302
+    day = local_day(bookable.starts_at).isoformat()
+    assert english.post_form("/appointments/book/day", {"day": day}).status_code == 302
+
+    response = english.post_form("/appointments/book/time", {"slot": str(forbidden.id)})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "That time cannot be booked. Choose one of the free times on the list." in page
+    assert str(forbidden.id) not in page  # not offered as a choice either
+    # the answer was not kept: "Check your answers" sends the client back to the questions
+    assert english.get("/appointments/book/check").status_code == 302
     assert _count(client_id=jobseeker.user.id) == 0
 
 
