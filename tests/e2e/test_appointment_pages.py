@@ -1,6 +1,7 @@
-"""axe-core on every appointment page and state the booking journey test does not reach: the appointment page,
-cancelling and "I can't come" (empty and with errors), the cancelled page, moving, the "just taken" page, and
-every staff page (empty and with errors). Each state is reached as a user reaches it."""
+"""axe-core, and reflow at 320 px with 44 px targets, on every appointment page and state the booking journey
+test does not reach: the appointment page, cancelling and "I can't come" (empty and with errors), the cancelled
+page, moving, the "just taken" page, and every staff page (empty and with errors). Each state is reached as a
+user reaches it."""
 
 from __future__ import annotations
 
@@ -11,12 +12,18 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .axe import assert_no_axe_violations
+from .axe import assert_no_axe_violations as axe_only
 from .booking_pages import AppointmentsPage, BookingQuestion, CheckAnswersPage, ConfirmationPage, NeedsPage
 from .conftest import Person
 from .pages import Portal, sign_in
+from .reflow import assert_reflows
 
 pytestmark = pytest.mark.e2e
+
+
+def assert_no_axe_violations(page: Page, name: str) -> None:
+    axe_only(page, name)
+    assert_reflows(page, name)
 
 
 def _answer_until_check(page: Page) -> CheckAnswersPage:

@@ -8,14 +8,22 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .booking_pages import AppointmentsPage, BookingQuestion, CheckAnswersPage, ConfirmationPage, NeedsPage
+from .axe import assert_no_axe_violations
 from .conftest import Person
+from .reflow import assert_reflows
 from .keyboard import Keyboard
 from .pages import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
-def test_booking_journey_at_phone_size(page: Page, jobseeker: Person, axe_check) -> None:  # type: ignore[no-untyped-def]
+def test_booking_journey_at_phone_size(page: Page, jobseeker: Person) -> None:
+    """Every booking page and error state: axe finds nothing, and it reflows at 320 px with 44 px targets."""
+
+    def axe_check(page: Page, name: str) -> None:
+        assert_no_axe_violations(page, name)
+        assert_reflows(page, name)
+
     sign_in(page, jobseeker.email, jobseeker.password)
     listing = AppointmentsPage(page).open()
     expect(listing.h1).to_have_text("My appointments")
