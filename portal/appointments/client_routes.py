@@ -239,6 +239,11 @@ def check() -> Response:
             abort(404)  # not this client's appointment: the move is not turned into a new booking
         if replaces is not None and replaces.status != AppointmentStatus.BOOKED:
             return _already_changed(replaces.id)  # the kinder message sooner; the guard is in queries.book
+        if replaces is not None and replaces.slot.ends_at <= utcnow():
+            # over while the client was choosing: it stays as it was, for staff to mark attended or not
+            flash(_("This appointment can no longer be changed."), "info")
+            Journey.clear()
+            return redirect(url_for("appointments.detail", appointment_id=replaces.id))
         needs_ = Needs(journey.language if journey.interpreter == "yes" else None, journey.other_needs)
         try:
             booked = queries.book(slot, client, client, form.key(), needs_, replaces=replaces)

@@ -217,7 +217,16 @@ def book(slot: Slot, client: User, actor: User, key: uuid.UUID | None, needs: Ne
     insert, the savepoint is rolled back and the next free seat is tried. When `replaces` is given (a
     reschedule), the old appointment first gives its seat back with a guarded UPDATE in the same savepoint,
     so either both happen or neither does; if it was no longer booked (another tab moved or cancelled it
-    first), the savepoint is rolled back and AlreadyChanged is raised."""
+    first), the savepoint is rolled back and AlreadyChanged is raised.
+
+    The slot row is read with a shared lock first: bookings of one slot do not wait for each other, but a
+    withdrawal (which locks the row for update) waits for them and then sees their bookings, or they wait for
+    it and then see the slot withdrawn (None, as for a taken time). SQLite has one writer at a time anyway."""
+    still_published = db.session.scalar(
+        select(Slot.id).where(Slot.id == slot.id, Slot.status == SlotStatus.PUBLISHED).with_for_update(read=True)
+    )
+    if still_published is None:
+        return None
     for _ in range(slot.capacity):
         seats = free_seats(slot)
         if not seats:

@@ -8,6 +8,7 @@ layer.)
 
 from __future__ import annotations
 
+import enum
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -171,6 +172,9 @@ def own_slot(slot_id: uuid.UUID, organisation_id: uuid.UUID) -> Slot | None:
 
 def withdraw(slot: Slot) -> bool:
     """Withdraw a slot nobody holds. The row stays (withdrawn), so a stale link explains itself."""
+    # bookings in flight finish first (see queries.book); the row is then read again as they left it
+    db.session.execute(select(Slot.id).where(Slot.id == slot.id).with_for_update())
+    db.session.refresh(slot)
     if slot.status != SlotStatus.PUBLISHED or len(queries.free_seats(slot)) != slot.capacity:
         return False
     slot.status = SlotStatus.WITHDRAWN.value
@@ -188,14 +192,27 @@ def own_appointment(appointment_id: uuid.UUID, organisation_id: uuid.UUID) -> Ap
 MARKABLE = (AppointmentStatus.BOOKED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW)
 
 
-def mark(appointment: Appointment, actor: User, to: AppointmentStatus, now: datetime) -> bool:
-    """Attended or no-show, once the meeting has started; a mistake is corrected by marking again."""
-    if appointment.status not in MARKABLE or appointment.status == to or appointment.slot.starts_at > now:
-        return False
-    return queries.set_status(appointment, actor, to, to.value)
+class NotMarked(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    ALREADY = "already"  # it was marked like that already
+    CHANGED = "changed"  # cancelled or moved (perhaps just now, in another window)
+
+
+def mark(appointment: Appointment, actor: User, to: AppointmentStatus, now: datetime) -> NotMarked | None:
+    """Attended or no-show, once the meeting has started; a mistake is corrected by marking again.
+    None when it was marked, else why not."""
+    if appointment.status == to:
+        return NotMarked.ALREADY
+    if appointment.status not in MARKABLE:
+        return NotMarked.CHANGED
+    if appointment.slot.starts_at > now:
+        return NotMarked.NOT_STARTED
+    return None if queries.set_status(appointment, actor, to, to.value) else NotMarked.CHANGED
 
 
 def client_by_email(email: str) -> User | None:
+    if not email or any(ord(c) < 32 for c in email):  # a NUL byte would make PostgreSQL refuse the query
+        return None
     return db.session.scalar(
         select(User).where(User.email == email.strip().lower(), User.role == Role.CLIENT, User.active.is_(True))
     )
@@ -212,22 +229,27 @@ def client_by_id(client_id: uuid.UUID | None) -> User | None:
 OPEN_STEP = (StepStatus.TODO.value, StepStatus.CANT_DO.value)
 
 
-def _open_steps_of(client_id: uuid.UUID):  # type: ignore[no-untyped-def]
+def _open_steps_of(client_id: uuid.UUID, organisation_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    # Only the steps this organisation is responsible for and that have no appointment yet: other agencies'
+    # steps are not this caseworker's to see before the client's consent says so.
     return (
         select(PlanStep).join(Plan, Plan.id == PlanStep.plan_id)
         .where(Plan.client_id == client_id, Plan.status != PlanStatus.REPLACED,
-               PlanStep.status.in_(OPEN_STEP))
+               PlanStep.status.in_(OPEN_STEP), PlanStep.responsible_organisation_id == organisation_id,
+               PlanStep.appointment_id.is_(None))
     )
 
 
-def open_steps(client_id: uuid.UUID) -> list[PlanStep]:
-    """The steps of the client's current plan that are still to do (or that they can't do), in plan order."""
-    return list(db.session.scalars(_open_steps_of(client_id).order_by(PlanStep.position, PlanStep.id)))
+def open_steps(client_id: uuid.UUID, organisation_id: uuid.UUID) -> list[PlanStep]:
+    """The client's open steps (to do, or can't do) that this organisation is responsible for and that have
+    no appointment yet, in plan order."""
+    return list(db.session.scalars(
+        _open_steps_of(client_id, organisation_id).order_by(PlanStep.position, PlanStep.id)))
 
 
-def open_step(step_id: uuid.UUID, client_id: uuid.UUID) -> PlanStep | None:
-    """One of those steps, or None: a step of another client's plan is simply not found."""
-    return db.session.scalar(_open_steps_of(client_id).where(PlanStep.id == step_id))
+def open_step(step_id: uuid.UUID, client_id: uuid.UUID, organisation_id: uuid.UUID) -> PlanStep | None:
+    """One of those steps, or None: any other step is simply not found."""
+    return db.session.scalar(_open_steps_of(client_id, organisation_id).where(PlanStep.id == step_id))
 
 
 def booked_with_key(key: uuid.UUID | None, actor_id: uuid.UUID) -> Appointment | None:

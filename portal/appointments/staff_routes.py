@@ -19,7 +19,7 @@ from . import staff_queries
 from .forms import ConfirmForm
 from .queries import Needs
 from .staff_forms import STEP_NOT_ON_THE_LIST, DirectBookForm, PublishForm
-from .staff_queries import NewSlots
+from .staff_queries import NewSlots, NotMarked
 from .times import in_calendar, local_day, local_to_utc
 from .view import template_helpers
 
@@ -63,19 +63,21 @@ def _scope() -> str:
     return "mine" if request.args.get("scope") == "mine" else "organisation"
 
 
-def _day_page(staff: User, shown: date, scope: str) -> Response:
+def _day_page(staff: User, shown: date, scope: str, day_error: str | None = None) -> Response:
     """The day view; to htmx, only its list of times (the forms in it swap the list in place)."""
     rows = staff_queries.day_view(staff.organisation_id, shown, staff.id if scope == "mine" else None)
     return render_page(
         "staff_appointments/day.html", block="day_list", rows=rows, day=shown, scope=scope, now=utcnow(),
         previous_day=(shown - timedelta(days=1)).isoformat(), next_day=(shown + timedelta(days=1)).isoformat(),
-        action_form=ConfirmForm(), day_caption=format_date(shown), reasons=REASON_LABELS,
+        action_form=ConfirmForm(), day_caption=format_date(shown), reasons=REASON_LABELS, day_error=day_error,
     )
 
 
 def _back_to_day(staff: User, instant: datetime, message: str, category: str, anchor: str | None = None) -> Response:
     """After a change on the day view: the list again with the message read out (htmx), or a redirect."""
     if wants_fragment():
+        if category == "error":  # shown on screen in the swapped list (and read out: it is an alert)
+            return _day_page(staff, local_day(instant), _scope(), day_error=message)
         return announce(_day_page(staff, local_day(instant), _scope()), message)
     flash(message, category)
     return redirect(url_for("staff_appointments.day", day=_local_day(instant), scope=_scope(), _anchor=anchor))
@@ -163,10 +165,14 @@ def _mark(appointment_id: uuid.UUID, to: AppointmentStatus, message: str) -> Res
     form = ConfirmForm()
     if not form.validate_on_submit():
         message, category = _("Nothing was changed because the page was open for a long time. Try again."), "error"
-    elif staff_queries.mark(appointment, staff, to, utcnow()):
+    elif (refusal := staff_queries.mark(appointment, staff, to, utcnow())) is None:
         category = "success"
     else:
-        message, category = _("Attendance can be marked once the appointment has started."), "error"
+        message, category = {
+            NotMarked.NOT_STARTED: _("Attendance can be marked once the appointment has started."),
+            NotMarked.ALREADY: _("The appointment was already marked like this."),
+            NotMarked.CHANGED: _("That appointment was already cancelled or moved, so nothing was changed."),
+        }[refusal], "error"
     return _back_to_day(staff, appointment.slot.starts_at, message, category, anchor=f"slot-{appointment.slot_id}")
 
 
@@ -213,10 +219,11 @@ def book_for_client() -> Response:
     elif (done := staff_queries.booked_with_key(form.key(), staff.id)) is not None:
         return _booked(done, done.client)  # sent twice: the same result, nothing booked twice
     client = staff_queries.client_by_email(form.client_email.data) if form.client_email.data else None
-    steps = staff_queries.open_steps(client.id) if client is not None else []
+    steps = staff_queries.open_steps(client.id, staff.organisation_id) if client is not None else []
     form.plan_step.choices = [("none", _("No plan step"))] + [(str(s.id), _step_label(s)) for s in steps]
     if form.is_submitted() and "show_steps" in request.form:  # "Show the client's plan steps": books nothing
-        if client is None:
+        # the address is checked like on sending (control characters are said next to the field)
+        if form.client_email.validate(form) and client is None:
             form.client_email.errors = [_("No client has this e-mail address. Check the address.")]
         form.plan_step.data = form.plan_step.data or "none"
         return _book_page(form, client, steps)
@@ -224,7 +231,7 @@ def book_for_client() -> Response:
         starts = local_to_utc(form.day.data, form.start_time.time)  # type: ignore[attr-defined]
         step = None
         if client is not None and form.step_id() is not None:
-            step = staff_queries.open_step(form.step_id(), client.id)  # type: ignore[arg-type]
+            step = staff_queries.open_step(form.step_id(), client.id, staff.organisation_id)  # type: ignore[arg-type]
         if client is None:
             form.client_email.errors = [_("No client has this e-mail address. Check the address.")]
         elif form.step_id() is not None and step is None:

@@ -45,7 +45,7 @@ EXPIRED_MESSAGE = _l(
 
 def field_anchor(field: Field) -> str:
     """The id the error summary links to: the first input of the field."""
-    if getattr(field, "type", "") in {"RadioField"}:
+    if getattr(field, "type", "") in {"RadioField", "SelectMultipleField"}:
         choices = list(field.iter_choices())
         return f"{field.id}-0" if choices else field.id
     if getattr(field, "type", "") == "DateParts":

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.appointments import queries
 from portal.extensions import db
-from portal.models import Appointment, AppointmentEvent, ReminderOutbox, TeamNotice, User
+from portal.models import Appointment, AppointmentEvent, ReminderOutbox, TeamNotice, User, utcnow
 
 from ..support.appointments import confirm_fields, make_slot, walk_to_check
 from ..support.client import PortalClient
@@ -283,3 +283,21 @@ def test_book_an_appointment_after_leaving_a_move_half_way_is_a_new_booking(sign
     signed_in.post_form("/appointments/book/check", confirm_fields(check))
     db.session.refresh(booked)
     assert booked.status == "booked"  # still there: a new booking never moves an old one
+
+
+def test_an_appointment_that_ended_while_moving_it_stays_as_it_was(signed_in: PortalClient, booked) -> None:
+    signed_in.booked_id = booked.id  # type: ignore[attr-defined]
+    new_slot = make_slot(starts_at=booked.slot.starts_at + timedelta(days=1),
+                         organisation_id=booked.slot.organisation_id)
+    check = _reschedule_to_check(signed_in, new_slot)
+    # the old time passes while the check page is open
+    booked.slot.starts_at = utcnow() - timedelta(hours=1)
+    booked.slot.ends_at = utcnow() - timedelta(minutes=15)
+    db.session.flush()
+    response = signed_in.post_form("/appointments/book/check", confirm_fields(check))
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/appointments/{booked.id}")
+    assert "This appointment can no longer be changed." in signed_in.get(response.headers["Location"]).get_data(
+        as_text=True)
+    db.session.refresh(booked)
+    assert booked.status == "booked"  # left for staff to mark attended or not
+    assert queries.free_seats(new_slot) == [1]

@@ -267,3 +267,30 @@ def test_without_javascript_the_day_view_keeps_its_scope(staff_client: PortalCli
     slot = make_slot(staff=staff_user)
     response = staff_client.post_form(f"/staff/appointments/slots/{slot.id}/withdraw?scope=mine")
     assert response.status_code == 302 and "scope=mine" in response.location
+
+
+def test_a_refused_mark_is_shown_on_screen_with_htmx_and_without(staff_client: PortalClient, staff_user) -> None:
+    slot = make_slot(starts_in=-timedelta(minutes=10), staff=staff_user)
+    client = ClientFactory()
+    appointment = Appointment(slot_id=slot.id, seat=1, client_id=client.id, booked_by_id=client.id,
+                              booked_by_role="client", status="attended")
+    db.session.add(appointment)
+    db.session.flush()
+    already = "The appointment was already marked like this."
+    response = staff_client.post_form(f"/staff/appointments/{appointment.id}/attended",
+                                      headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "HX-Trigger" not in response.headers
+    body = response.get_data(as_text=True)
+    assert 'role="alert"' in body and already in body and "data-autofocus" in body
+    response = staff_client.post_form(f"/staff/appointments/{appointment.id}/attended")
+    assert response.status_code == 302
+    assert already in staff_client.get(response.headers["Location"]).get_data(as_text=True)
+
+    appointment.status = "cancelled"
+    db.session.flush()
+    response = staff_client.post_form(f"/staff/appointments/{appointment.id}/no-show",
+                                      headers={"HX-Request": "true"})
+    assert "That appointment was already cancelled or moved, so nothing was changed." in response.get_data(
+        as_text=True)
+    db.session.refresh(appointment)
+    assert appointment.status == "cancelled"

@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models import Appointment, AppointmentStatus, PlanStep, Slot, User
 
 from ..support.client import PortalClient
-from ..support.factories import PASSWORD, ClientFactory, PlanFactory, StepFactory
+from ..support.factories import PASSWORD, ClientFactory, OrganisationFactory, PlanFactory, StepFactory
 
 KEY = re.compile(r'id="idempotency_key" name="idempotency_key" type="hidden" value="([^"]+)"')
 
@@ -150,11 +150,18 @@ def test_other_needs_are_recorded_and_shown_to_staff(staff_client: PortalClient)
 # --- 5. Linking the appointment to a step of the client's plan ---------------------------------------------
 
 @pytest.fixture()
-def planned(app) -> tuple[User, dict[str, PlanStep]]:  # type: ignore[no-untyped-def]
+def planned(app, staff_user) -> tuple[User, dict[str, PlanStep]]:  # type: ignore[no-untyped-def]
+    """A client whose plan has steps the caseworker's organisation is responsible for, in every state, and
+    steps they are not to see: another agency's, the client's own and one already linked to an appointment."""
     client = ClientFactory()
     plan = PlanFactory(client_id=client.id)
-    steps = {status: StepFactory(plan_id=plan.id, status=status, title=f"A step that is {status}")
+    ours = staff_user.organisation_id
+    steps = {status: StepFactory(plan_id=plan.id, status=status, title=f"A step that is {status}",
+                                 responsible_organisation_id=ours)
              for status in ("todo", "cant_do", "done")}
+    steps["other agency"] = StepFactory(plan_id=plan.id, title="Another agency's step",
+                                        responsible_organisation_id=OrganisationFactory().id)
+    steps["own"] = StepFactory(plan_id=plan.id, title="The client's own step", responsible_organisation_id=None)
     return client, steps
 
 
@@ -164,6 +171,7 @@ def test_the_clients_open_steps_are_offered(staff_client: PortalClient, planned)
     assert "A step that is todo (to do)" in page
     assert "A step that is cant_do (the client can&#39;t do it)" in page
     assert "A step that is done" not in page
+    assert "Another agency&#39;s step" not in page and "The client&#39;s own step" not in page
     assert "No plan step" in page
 
 
@@ -192,6 +200,9 @@ def test_the_appointment_is_linked_to_the_chosen_step(staff_client: PortalClient
     db.session.refresh(steps[status])
     assert steps[status].appointment_id == appointment.id
     assert all(step.appointment_id is None for key, step in steps.items() if key != status)
+    # a step that has its appointment is not offered again (a second link would silently replace the first)
+    page = staff_client.get(f"/staff/appointments/book?client={client.id}").get_data(as_text=True)
+    assert f"A step that is {status}" not in page
 
 
 def test_no_plan_step_links_nothing(staff_client: PortalClient, planned) -> None:  # type: ignore[no-untyped-def]
@@ -204,12 +215,13 @@ def test_no_plan_step_links_nothing(staff_client: PortalClient, planned) -> None
         assert step.appointment_id is None
 
 
-@pytest.mark.parametrize("which", ["another client's", "done", "made up", "not an id"])
+@pytest.mark.parametrize("which", ["another client's", "done", "other agency", "own", "made up", "not an id"])
 def test_only_an_open_step_of_this_clients_plan_can_be_linked(staff_client: PortalClient, staff_user, planned,
                                                                which: str) -> None:  # type: ignore[no-untyped-def]
     client, steps = planned
     other = StepFactory(plan_id=PlanFactory(client_id=ClientFactory().id).id)
     step_id = {"another client's": str(other.id), "done": str(steps["done"].id),
+               "other agency": str(steps["other agency"].id), "own": str(steps["own"].id),
                "made up": "0b7c6b0e-3f86-4a43-9b0a-7d2c9c6f2f11", "not an id": "1 OR 1=1"}[which]
     response = staff_client.post_form("/staff/appointments/book", _booking(client.email, plan_step=step_id))
     assert response.status_code == 400
@@ -294,3 +306,10 @@ def test_the_demo_links_ainos_appointment_to_her_employment_services_step(app) -
     assert browser.sign_in(aino.email, demo.PASSWORD).status_code == 302
     page = browser.get(f"/plan/steps/{step.id}").get_data(as_text=True)
     assert "<dt>Your appointment</dt>" in page and f'href="/appointments/{appointment.id}"' in page
+
+
+@pytest.mark.parametrize("email", ["a\x00@example.fi", "\x00"])
+def test_a_nul_byte_in_the_clients_address_gets_a_message_not_a_500(staff_client: PortalClient, email: str) -> None:
+    for extra in ({}, {"show_steps": "yes"}):
+        response = staff_client.post_form("/staff/appointments/book", _booking(email, **extra))
+        assert response.status_code == 400, response.status_code
