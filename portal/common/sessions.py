@@ -75,6 +75,8 @@ def seconds_left() -> int:
 
 
 def init_app(app: Flask) -> None:
+    # what the time-out warning counts down from: the stamp may be up to SEEN_REFRESH_SECONDS old
+    app.jinja_env.globals["session_seconds_left"] = seconds_left
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Sign in to see this page.")
     login_manager.login_message_category = "info"

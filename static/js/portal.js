@@ -64,16 +64,39 @@
     var warn = parseInt(body.getAttribute("data-session-warning-seconds") || "0", 10);
     var dialog = document.getElementById("session-warning");
     if (!idle || !dialog || typeof dialog.showModal !== "function") return;
+    var statusUrl = body.getAttribute("data-session-status-url");
     var warnTimer, endTimer;
+    // The server knows how long is left (its activity stamp, other tabs); asking it does not count as activity.
+    function ask(then) {
+      var request = new XMLHttpRequest();
+      request.open("GET", statusUrl);
+      request.onload = function () {
+        var left = -1;
+        try { left = JSON.parse(request.responseText).seconds_left; } catch (e) { left = -1; }
+        then(request.status === 200 && typeof left === "number" ? left : -1);
+      };
+      request.onerror = function () { then(-1); };
+      request.send();
+    }
     function schedule(secondsLeft) {
       window.clearTimeout(warnTimer);
       window.clearTimeout(endTimer);
-      warnTimer = window.setTimeout(function () { if (!dialog.open) dialog.showModal(); },
-                                    Math.max(0, secondsLeft - warn) * 1000);
-      endTimer = window.setTimeout(function () { window.location.reload(); }, (secondsLeft + 2) * 1000);
+      warnTimer = window.setTimeout(function () {
+        ask(function (left) {
+          if (left > warn + 5) { schedule(left); return; }  // active meanwhile, e.g. in another tab
+          if (!dialog.open) dialog.showModal();
+        });
+      }, Math.max(0, secondsLeft - warn) * 1000);
+      endTimer = window.setTimeout(function () {
+        ask(function (left) {
+          if (left > 0) { schedule(left); } else { window.location.reload(); }  // shows the signed-out page
+        });
+      }, (secondsLeft + 2) * 1000);
     }
     schedule(idle);
-    document.addEventListener("htmx:afterRequest", function () { schedule(idle); });
+    document.addEventListener("htmx:afterRequest", function () {
+      ask(function (left) { if (left >= 0) schedule(left); });
+    });
     var extend = dialog.querySelector("[data-session-extend]");
     extend.addEventListener("click", function (event) {
       event.preventDefault();
@@ -83,7 +106,7 @@
       request.setRequestHeader("HX-Request", "true");
       request.setRequestHeader("X-CSRFToken", document.querySelector('meta[name="csrf-token"]').content);
       request.onload = function () {
-        if (request.status === 200) { dialog.close(); schedule(idle); }
+        if (request.status === 200) { dialog.close(); ask(function (left) { schedule(Math.max(left, 0)); }); }
         else { form.submit(); }
       };
       request.send(new FormData(form));

@@ -93,6 +93,19 @@ def test_extend_session_refreshes_the_idle_timer(app: Flask, signed_in: PortalCl
     assert response.json["seconds_left"] > idle - 5
 
 
+def test_the_time_out_warning_counts_down_from_what_is_really_left(app: Flask, signed_in: PortalClient) -> None:
+    """The activity stamp is rewritten at most once a minute, so a page must not assume a full idle time."""
+    import re
+
+    idle = app.config["SESSION_IDLE_MINUTES"] * 60
+    with signed_in.session_transaction() as session:
+        session["seen"] = int(time.time()) - 50  # active 50 s ago: this page view does not move the stamp
+    page = signed_in.get("/plan").get_data(as_text=True)
+    shown = int(re.search(r'data-session-idle-seconds="(\d+)"', page).group(1))
+    assert idle - 52 <= shown <= idle - 49
+    assert 'data-session-status-url="/session/status"' in page
+
+
 def test_session_status_does_not_count_as_activity(app: Flask, signed_in: PortalClient) -> None:
     with signed_in.session_transaction() as session:
         session["seen"] = int(time.time()) - 600
