@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, StopValidation
 
 from ..common.forms import PortalForm, SafeText, normalise
+from ..common.ids import parse_uuid
 from ..plan.forms import REASON_LABELS
 
 
@@ -94,10 +95,7 @@ class ConfirmForm(PortalForm):
     slot_id = HiddenField()
 
     def key(self) -> uuid.UUID | None:
-        try:
-            return uuid.UUID(self.idempotency_key.data or "")
-        except ValueError:
-            return None
+        return parse_uuid(self.idempotency_key.data)
 
 
 def _reasons(label: object, missing: object) -> RadioField:

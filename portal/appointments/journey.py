@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 
 from flask import session
 
+from ..common.ids import parse_uuid
+
 KEY = "booking"
 
 
@@ -39,13 +41,7 @@ class Journey:
         session.pop(KEY, None)
 
     def slot_id(self) -> uuid.UUID | None:
-        try:
-            return uuid.UUID(self.slot)
-        except ValueError:
-            return None
+        return parse_uuid(self.slot)
 
     def replaces_id(self) -> uuid.UUID | None:
-        try:
-            return uuid.UUID(self.replaces)
-        except ValueError:
-            return None
+        return parse_uuid(self.replaces)

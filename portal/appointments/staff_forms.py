@@ -19,11 +19,19 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..common.forms import DateParts, NotBefore, PortalForm, SafeText, normalise
 from ..common.i18n import format_date, today_in_helsinki
+from ..common.ids import parse_uuid
 from .forms import OneOfTheList
 from .view import MODE_WORDS
 
@@ -168,14 +176,8 @@ class DirectBookForm(_MeetingFields):
     )
 
     def key(self) -> uuid.UUID | None:
-        try:
-            return uuid.UUID(self.idempotency_key.data or "")
-        except ValueError:
-            return None
+        return parse_uuid(self.idempotency_key.data)
 
     def step_id(self) -> uuid.UUID | None:
         """The chosen step, or None for "No plan step" (or when the question was not shown)."""
-        try:
-            return uuid.UUID(self.plan_step.data or "")
-        except ValueError:
-            return None
+        return parse_uuid(self.plan_step.data)

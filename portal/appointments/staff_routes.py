@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from ..common.access import roles
 from ..common.i18n import format_date, locale_code, today_in_helsinki
+from ..common.ids import parse_uuid
 from ..common.rendering import announce, render_page, wants_fragment
 from ..models import Appointment, AppointmentStatus, PlanStep, Role, User, utcnow
 from ..plan.forms import REASON_LABELS
@@ -186,13 +187,6 @@ def mark_no_show(appointment_id: uuid.UUID) -> Response:
     return _mark(appointment_id, AppointmentStatus.NO_SHOW, _("Marked as did not attend."))
 
 
-def _uuid(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value or "")
-    except ValueError:
-        return None
-
-
 def _step_label(step: PlanStep) -> str:
     if step.status == "cant_do":
         return _("%(title)s (the client can't do it)", title=step.title)
@@ -213,7 +207,7 @@ def book_for_client() -> Response:
     form = DirectBookForm()
     if not form.is_submitted():
         form.idempotency_key.data = str(uuid.uuid4())
-        named = staff_queries.client_by_id(_uuid(request.args.get("client")))
+        named = staff_queries.client_by_id(parse_uuid(request.args.get("client")))
         if named is not None:
             form.client_email.data = named.email
     elif (done := staff_queries.booked_with_key(form.key(), staff.id)) is not None:

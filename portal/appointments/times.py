@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from ..common.i18n import HELSINKI
 
-
 # The days the calendar works with: wide enough for any real appointment, far from the ends of `date`.
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2199, 12, 31)

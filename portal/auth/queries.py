@@ -10,7 +10,6 @@ from ..extensions import db
 from ..models import User, utcnow
 from . import passwords
 
-
 # Built once: it runs on every signed-in request, and building a statement costs more than running it.
 _ACTIVE_USER = select(User).where(User.id == bindparam("user_id"), User.active.is_(True))
 

@@ -7,7 +7,17 @@ import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, Response, current_app, flash, has_request_context, redirect, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 

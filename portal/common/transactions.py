@@ -6,7 +6,6 @@ from flask import Flask, Response, g
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

@@ -6,8 +6,8 @@ from flask_login import current_user
 from ..appointments import queries as appointment_queries
 from ..common.i18n import today_in_helsinki
 from ..common.rendering import render_page
-from ..plan import queries as plan_queries
 from ..models import utcnow
+from ..plan import queries as plan_queries
 from ..plan.view import PlanView
 
 bp = Blueprint("home", __name__)

@@ -119,10 +119,6 @@ class Appointment(IdMixin, TimestampMixin, Base):
     slot: Mapped[Slot] = relationship(lazy="joined")
     client: Mapped[User] = relationship(foreign_keys=[client_id], lazy="raise_on_sql")
 
-    @property
-    def is_active(self) -> bool:
-        return self.status == AppointmentStatus.BOOKED
-
     def is_upcoming(self, now: datetime) -> bool:
         return self.status == AppointmentStatus.BOOKED and self.slot.ends_at > now
 

@@ -6,13 +6,14 @@ from flask import Blueprint, Response, abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..appointments import queries as appointment_queries
+from ..appointments.view import STATUS_WORDS as APPOINTMENT_STATUS_WORDS
 from ..common.access import client_only, roles
 from ..common.database import read_only
 from ..common.i18n import today_in_helsinki
 from ..common.rendering import announce, render_page, wants_fragment
 from ..common.sessions import loads_user_with
 from ..models import PlanStep, Role, StepStatus, User
-from ..appointments import queries as appointment_queries
 from . import queries
 from .forms import REASON_LABELS, AddStepForm, CantDoForm, StepActionForm
 from .view import PlanView
@@ -108,6 +109,7 @@ def step(step_id: uuid.UUID) -> Response:
         step=found,
         linked=appointment_queries.linked_appointment(found.appointment_id, _client().id)
         if found.appointment_id else None,
+        appointment_status_words=APPOINTMENT_STATUS_WORDS,
         history=queries.step_history(found.id),
         status_key=PlanView(plan=None, today=today_in_helsinki()).status_of(found),
         reasons=REASON_LABELS,
