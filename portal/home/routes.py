@@ -18,6 +18,6 @@ def index() -> Response:
     user = current_user._get_current_object()
     if user.is_staff:
         return render_page("home/staff.html", user=user)
-    view = PlanView.build(plan_queries.current_plan(user.id), today_in_helsinki())
+    view = PlanView.build(plan_queries.plan_summary(user.id), today_in_helsinki())
     upcoming = appointment_queries.next_appointment(user.id, utcnow())
     return render_page("home/client.html", user=user, view=view, next_appointment=upcoming)
