@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -25,6 +26,8 @@ from .times import in_calendar, local_day, local_to_utc
 from .view import template_helpers
 
 bp = Blueprint("staff_appointments", __name__, url_prefix="/staff/appointments")
+# a form sent after its token expired: nothing is changed
+PAGE_TOO_OLD = _l("Nothing was changed because the page was open for a long time. Try again.")
 bp.before_request(roles(Role.CASEWORKER, Role.MANAGER))
 
 
@@ -145,7 +148,7 @@ def withdraw(slot_id: uuid.UUID) -> Response:
         abort(404)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        message, category = _("Nothing was changed because the page was open for a long time. Try again."), "error"
+        message, category = str(PAGE_TOO_OLD), "error"
     elif staff_queries.withdraw(slot):
         message, category = _("The time was withdrawn. Clients can no longer book it."), "success"
     else:
@@ -165,7 +168,7 @@ def _mark(appointment_id: uuid.UUID, to: AppointmentStatus, message: str) -> Res
         abort(404)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        message, category = _("Nothing was changed because the page was open for a long time. Try again."), "error"
+        message, category = str(PAGE_TOO_OLD), "error"
     elif (refusal := staff_queries.mark(appointment, staff, to, utcnow())) is None:
         category = "success"
     else:
