@@ -105,11 +105,11 @@ def _jinja_ngettext(context: Context, singular: str, plural: str, num: int, **va
 def format_date(value: date | None) -> str:
     if value is None:
         return ""
-    return _format_date(value, locale_code())
+    return format_date_in(value, locale_code())
 
 
 @lru_cache(maxsize=8192)
-def _format_date(value: date, code: str) -> str:
+def format_date_in(value: date, code: str) -> str:
     """Babel's formatting is slow and a date always looks the same in a language: done once per date."""
     return babel_format_date(value, DATE_PATTERNS[code]["date"], locale=code)
 

@@ -7,7 +7,16 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, Response, has_request_context, make_response, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from jinja2_fragments.flask import render_block
 
 from ..extensions import htmx
@@ -46,31 +55,33 @@ def _asset_hashes(static_folder: Path) -> dict[str, str]:
 _LINK_CACHE_SIZE = 1024
 
 
+def link_once(build: Callable[[], str], *key: str) -> str:
+    """What build() makes of url_for, made once per key, host and root: for links whose endpoint and
+    arguments are the same on every request (build must call url_for with exactly what key names)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.url_default_functions or not has_request_context():  # url_defaults could depend on the request
+        return build()
+    links: dict[tuple[str, ...], str] = app.extensions.setdefault("links_once", {})
+    full_key = (*key, request.host, request.script_root, request.scheme)
+    url = links.get(full_key)
+    if url is None:
+        url = build()
+        if len(links) < _LINK_CACHE_SIZE:
+            links[full_key] = url
+    return url
+
+
 def init_app(app: Flask) -> None:
     hashes = _asset_hashes(Path(app.static_folder or "static"))
-    links: dict[tuple[str, ...], str] = {}
-
-    def cached(endpoint: str, build: Callable[[], str], *key: str) -> str:
-        if app.url_default_functions or not has_request_context():  # url_defaults could depend on the request
-            return build()
-        full_key = (endpoint, *key, request.host, request.script_root, request.scheme)
-        url = links.get(full_key)
-        if url is None:
-            url = build()
-            if len(links) < _LINK_CACHE_SIZE:
-                links[full_key] = url
-        return url
 
     def asset_url(filename: str) -> str:
-        return cached(
-            "static", lambda: url_for("static", filename=filename, v=hashes.get(filename, "0")), filename
-        )
+        return link_once(lambda: url_for("static", filename=filename, v=hashes.get(filename, "0")), "static", filename)
 
     def template_url_for(endpoint: str, **values: object) -> str:
         """url_for in templates: a link to an endpoint without arguments is built once per host and root."""
         if values or endpoint.startswith("."):
             return url_for(endpoint, **values)
-        return cached(endpoint, lambda: url_for(endpoint))
+        return link_once(lambda: url_for(endpoint), endpoint)
 
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.globals["url_for"] = template_url_for

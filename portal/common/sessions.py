@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from ..auth import queries
+from ..auth.identity import SignedInUser
 from ..extensions import login_manager
 from ..models import User
 
@@ -35,14 +36,15 @@ EXTENDING_ENDPOINTS = frozenset({"auth.extend_session"})
 SEEN_REFRESH_SECONDS = 60
 
 F = TypeVar("F", bound=Callable[..., object])
-UserLoader = Callable[[uuid.UUID], "User | None"]
+UserLoader = Callable[[uuid.UUID], "User | SignedInUser | None"]
 
 
 def loads_user_with(loader: UserLoader) -> Callable[[F], F]:
     """Mark a view whose own data comes in the same query as the signed-in user: one round trip, not two.
 
     `loader(user_id)` must find the user exactly as auth.queries.active_user does (it may keep what else it
-    read in flask.g for the view)."""
+    read in flask.g for the view). It may return a SignedInUser instead of the ORM User when the view only
+    reads."""
 
     def mark(view: F) -> F:
         view.load_user_with = loader  # type: ignore[attr-defined]
@@ -52,7 +54,7 @@ def loads_user_with(loader: UserLoader) -> Callable[[F], F]:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(user_id: str) -> User | SignedInUser | None:
     raw_id, _, raw_version = user_id.partition(":")
     try:
         uid, version = uuid.UUID(raw_id), int(raw_version)

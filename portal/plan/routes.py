@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..appointments import queries as appointment_queries
 from ..appointments.view import STATUS_WORDS as APPOINTMENT_STATUS_WORDS
+from ..auth.identity import SignedInUser
 from ..common.access import client_only, roles
 from ..common.database import read_only
 from ..common.i18n import today_in_helsinki
@@ -16,6 +17,7 @@ from ..common.sessions import loads_user_with
 from ..models import PlanStep, Role, StepStatus, User
 from . import queries
 from .forms import REASON_LABELS, AddStepForm, CantDoForm, StepActionForm
+from .step_rows import step_rows
 from .view import PlanView
 
 bp = Blueprint("plan", __name__, url_prefix="/plan")
@@ -33,9 +35,9 @@ def _own_step(step_id: uuid.UUID) -> PlanStep:
     return step
 
 
-def _user_with_plan(user_id: uuid.UUID) -> User | None:
+def _user_with_plan(user_id: uuid.UUID) -> SignedInUser | None:
     """The session user and their plan in one query; the plan waits in g for _plan_page."""
-    user, g.plan_summary = queries.active_user_with_plan_summary(user_id)
+    user, g.plan_summary = queries.signed_in_user_with_plan_summary(user_id)
     return user
 
 
@@ -46,6 +48,7 @@ def _plan_page(form: StepActionForm | None = None, error: str | None = None, sta
         "plan/index.html",
         block="plan_steps",
         view=view,
+        step_rows=step_rows,
         action_form=form,  # the plan page's forms use the csrf token directly: no form object to build
         reasons=REASON_LABELS,
         action_error=error,

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import url_for
+from markupsafe import escape
 
+from ..common.rendering import link_once
 from ..models import Plan, PlanStep, StepStatus
 from .queries import PlanSummary, StepSummary
 
@@ -20,11 +22,13 @@ _ANY_ID = uuid.UUID(int=0)
 
 def add_step_links(steps: list[StepSummary]) -> None:
     """Each step's links, from one url_for per kind of link: url_for for every link of every step would cost
-    more than all the rest of the page."""
+    more than all the rest of the page. Escaped for HTML once here (a no-op for these paths): the plan page's
+    rows put them into attributes as they are."""
     patterns = {}
     for name, endpoint in STEP_LINKS.items():
-        before, _, after = url_for(endpoint, step_id=_ANY_ID).partition(str(_ANY_ID))
-        patterns[name] = (before, after)
+        pattern = link_once(lambda endpoint=endpoint: url_for(endpoint, step_id=_ANY_ID), endpoint, "step_id")
+        before, _, after = pattern.partition(str(_ANY_ID))
+        patterns[name] = (str(escape(before)), str(escape(after)))
     for step in steps:
         sid = str(step.id)
         step.links = {name: before + sid + after for name, (before, after) in patterns.items()}

@@ -1,0 +1,39 @@
+"""The signed-in user as a read-only page needs them: plain columns, no ORM object to build and track."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..models import Role
+
+
+@dataclass(frozen=True, slots=True)
+class SignedInUser:
+    """What `current_user` is on a page that loads its data in the same query as the user (see
+    common.sessions.loads_user_with). It has the attributes pages and access checks read; a view that changes
+    the user needs the ORM User and must not use this loader."""
+
+    id: uuid.UUID
+    full_name: str
+    role: str
+    organisation_id: uuid.UUID | None
+    locale: str | None
+    session_version: int
+
+    # Flask-Login protocol: only active users are ever read into one
+    is_authenticated: ClassVar[bool] = True
+    is_active: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == Role.CLIENT
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role != Role.CLIENT
