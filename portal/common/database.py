@@ -1,24 +1,48 @@
-"""Engine settings per database: SQLite gets real transactions, foreign keys, WAL and a busy timeout."""
+"""Engine settings per database (SQLite gets real transactions, foreign keys, WAL and a busy timeout), and a
+connection for plain reads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
 from ..extensions import db
 
-F = TypeVar("F", bound=Callable[..., object])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def read_only(view: F) -> F:
-    """Mark a view that only reads. On PostgreSQL its GET runs in autocommit: no BEGIN and ROLLBACK round trips
-    around its queries (under READ COMMITTED each statement sees its own snapshot either way)."""
-    view.read_only = True  # type: ignore[attr-defined]
-    return view
+@contextmanager
+def read_connection() -> Iterator[Connection]:
+    """A connection for plain reads with no ORM session bookkeeping (for the pages read most).
+
+    Outside a transaction it is a pooled connection of its own, in autocommit on PostgreSQL: no BEGIN and
+    ROLLBACK round trips (under READ COMMITTED each statement sees its own snapshot either way). Inside the
+    session's transaction (a request that changed something, or the tests' outer transaction) it is the
+    session's connection after a flush, so the reads see what the request changed."""
+    session = db.session
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and not session.in_transaction():
+        with _reading_engine(bind).connect() as connection:
+            yield connection
+        return
+    session.flush()
+    yield session.connection()
+
+
+def _reading_engine(engine: Engine) -> Engine:
+    if engine.dialect.name != "postgresql":
+        return engine
+    reading = _READING_ENGINES.get(engine)
+    if reading is None:
+        reading = _READING_ENGINES[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return reading
+
+
+_READING_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -58,16 +82,3 @@ def init_app(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
-    if engine.dialect.name != "postgresql":
-        return
-
-    @app.before_request
-    def autocommit_reads() -> None:
-        if request.method not in SAFE_METHODS:
-            return
-        if not getattr(app.view_functions.get(request.endpoint or ""), "read_only", False):
-            return
-        session = db.session
-        if isinstance(session.get_bind(), Engine) and not session.in_transaction():
-            # a session bound to a connection (the tests' outer transaction) keeps its transaction
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

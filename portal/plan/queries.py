@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from ..auth.identity import SignedInUser
+from ..common.database import read_connection
 from ..extensions import db
 from ..models import (
     Organisation,
@@ -110,9 +111,10 @@ def _summary(rows: list) -> PlanSummary | None:  # type: ignore[type-arg]
 
 
 def _rows(statement: Select, parameters: dict[str, object]) -> list:  # type: ignore[type-arg]
-    """Plain rows through the session's connection (its transaction, no ORM result processing): the plan page
-    is the most read page, and building ORM results costs more than the query."""
-    return db.session.connection().execute(statement, parameters).all()
+    """Plain rows, no ORM objects: the plan page is the page read most, and building ORM results and keeping
+    the session's books cost more than the query."""
+    with read_connection() as connection:
+        return connection.execute(statement, parameters).all()
 
 
 def plan_summary(client_id: uuid.UUID) -> PlanSummary | None:

@@ -10,7 +10,6 @@ from ..appointments import queries as appointment_queries
 from ..appointments.view import STATUS_WORDS as APPOINTMENT_STATUS_WORDS
 from ..auth.identity import SignedInUser
 from ..common.access import client_only, roles
-from ..common.database import read_only
 from ..common.i18n import today_in_helsinki
 from ..common.rendering import announce, render_page, wants_fragment
 from ..common.sessions import loads_user_with
@@ -57,7 +56,6 @@ def _plan_page(form: StepActionForm | None = None, error: str | None = None, sta
 
 
 @bp.get("")
-@read_only
 @loads_user_with(_user_with_plan)
 @client_only
 def index() -> Response:

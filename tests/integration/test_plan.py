@@ -33,6 +33,7 @@ def test_marking_done_with_htmx_returns_the_fragment_and_an_announcement(signed_
     body = response.get_data(as_text=True)
     assert body.lstrip().startswith('<section id="plan-steps"')
     assert "<html" not in body
+    assert "1 of 3 steps done" in body  # the fragment shows the change it announces
     assert "portal:announce" in response.headers["HX-Trigger"]
     assert "HX-Request" in response.vary
 
