@@ -6,17 +6,20 @@ import os
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
+
+from .rendering import link_once
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 LANGUAGE_COOKIE = "lang"
@@ -129,6 +132,18 @@ def format_time(value: datetime | None) -> str:
     return babel_format_datetime(value, DATE_PATTERNS[code]["time"], tzinfo=HELSINKI, locale=code)
 
 
+def language_links() -> list[tuple[str, str, str | None]]:
+    """The language switch: each language's code, name and the link that switches to it and comes back here
+    (None for the page's own language)."""
+    current = locale_code()
+    back = "?" + urlencode({"next": request.full_path.rstrip("?")}, safe="/")
+    return [
+        (code, name, None if code == current else
+         link_once(lambda code=code: url_for("pages.switch_language", code=code), "pages.switch_language", code) + back)
+        for code, name in LANGUAGE_NAMES.items()
+    ]
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
@@ -144,4 +159,4 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.globals.update(_=_jinja_gettext, gettext=_jinja_gettext, ngettext=_jinja_ngettext)
-    app.jinja_env.globals.update(locale_code=locale_code, LANGUAGE_NAMES=LANGUAGE_NAMES)
+    app.jinja_env.globals.update(locale_code=locale_code, language_links=language_links)

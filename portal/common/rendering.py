@@ -62,7 +62,8 @@ def link_once(build: Callable[[], str], *key: str) -> str:
     if app.url_default_functions or not has_request_context():  # url_defaults could depend on the request
         return build()
     links: dict[tuple[str, ...], str] = app.extensions.setdefault("links_once", {})
-    full_key = (*key, request.host, request.script_root, request.scheme)
+    environ = request.environ  # what url_for's result depends on, read raw (request.host parses every time)
+    full_key = (*key, environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""), environ["wsgi.url_scheme"])
     url = links.get(full_key)
     if url is None:
         url = build()
