@@ -6,11 +6,11 @@ import uuid
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..models import Role
+from ..models.users import RoleChecks
 
 
 @dataclass(frozen=True, slots=True)
-class SignedInUser:
+class SignedInUser(RoleChecks):
     """What `current_user` is on a page that loads its data in the same query as the user (see
     common.sessions.loads_user_with). It has the attributes pages and access checks read; a view that changes
     the user needs the ORM User and must not use this loader."""
@@ -26,14 +26,3 @@ class SignedInUser:
     is_authenticated: ClassVar[bool] = True
     is_active: ClassVar[bool] = True
     is_anonymous: ClassVar[bool] = False
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
-
-    @property
-    def is_client(self) -> bool:
-        return self.role == Role.CLIENT
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role != Role.CLIENT

@@ -17,7 +17,25 @@ class Role(enum.StrEnum):
     MANAGER = "manager"
 
 
-class User(IdMixin, TimestampMixin, Base):
+class RoleChecks:
+    """What a signed-in user is, for User and for auth.identity.SignedInUser alike: the id the session keeps
+    (with the session version, so a raised version ends every session) and the role checks."""
+
+    __slots__ = ()
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"  # type: ignore[attr-defined]
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == Role.CLIENT  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role != Role.CLIENT  # type: ignore[attr-defined,no-any-return]
+
+
+class User(RoleChecks, IdMixin, TimestampMixin, Base):
     """A client or a member of staff. Staff belong to an organisation; clients do not."""
 
     __tablename__ = "users"
@@ -50,14 +68,3 @@ class User(IdMixin, TimestampMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.active
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
-
-    @property
-    def is_client(self) -> bool:
-        return self.role == Role.CLIENT
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role != Role.CLIENT
