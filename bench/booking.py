@@ -1,7 +1,7 @@
 """The booking scenario: many signed-in clients press "Book appointment" for a few slots at once.
 
-Each client has a booking journey that has reached "Check your answers" (kept in their session cookie, as the
-question pages leave it) for one of a small set of slots, so many clients want each slot: real contention.
+Each client has a booking journey that has reached "Check your answers" (its answers in the database and its
+id in the session cookie, as the question pages leave them) for one of a small set of slots, so many clients want each slot: real contention.
 Every wrk request is one client's first and only press, so each request is either the one that gets the seat
 (302 to the confirmation) or "this time was just taken" (409). Afterwards the database is asked how many seats
 are held twice: that count must be 0.
@@ -28,6 +28,11 @@ _slots = sa.table(
     sa.column("created_at", sa.DateTime(timezone=True)), sa.column("updated_at", sa.DateTime(timezone=True)),
 )
 
+_answers = sa.table(
+    "booking_answers", sa.column("id", sa.Uuid()), sa.column("client_id", sa.Uuid()), sa.column("answers", sa.JSON()),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+)
+
 
 def publish_slots(engine: sa.Engine, count: int) -> list[uuid.UUID]:
     """`count` fresh capacity-1 slots a week ahead, published by a bench caseworker (earlier runs' slots and
@@ -52,18 +57,23 @@ def publish_slots(engine: sa.Engine, count: int) -> list[uuid.UUID]:
     return [row["id"] for row in rows]
 
 
-def write_data_file(maker: Any, path: Path, clients: list[dict[str, Any]], slots: list[uuid.UUID],
-                    seed: int) -> int:
-    """Lines of "cookie<TAB>csrf token<TAB>idempotency key<TAB>slot id", one per client, slots dealt at random."""
+def write_data_file(maker: Any, engine: sa.Engine, path: Path, clients: list[dict[str, Any]],
+                    slots: list[uuid.UUID], seed: int) -> int:
+    """Lines of "cookie<TAB>csrf token<TAB>idempotency key<TAB>slot id", one per client, slots dealt at random;
+    each client's answers are written to booking_answers."""
     rng = random.Random(seed)
-    lines = []
+    lines, answers = [], []
+    now = datetime.now(UTC)
     for client in clients:
         slot = rng.choice(slots)
-        key = str(uuid.uuid4())
-        journey = {"choice": "", "day": "", "slot": str(slot), "interpreter": "no", "language": "",
-                   "other_needs": "", "needs_answered": True, "replaces": "", "key": key}
-        value, token = maker.make(client["id"], client["session_version"], booking=journey)
+        key = uuid.uuid4()
+        answers.append({"id": key, "client_id": client["id"], "updated_at": now, "answers": {
+            "choice": "", "day": "", "slot": str(slot), "interpreter": "no", "language": "", "other_needs": "",
+            "needs_answered": True, "replaces": ""}})
+        value, token = maker.make(client["id"], client["session_version"], booking=str(key))
         lines.append(f"{maker.cookie_name}={value}; lang={client['locale'] or 'fi'}\t{token}\t{key}\t{slot}\n")
+    with engine.begin() as conn:
+        conn.execute(_answers.insert(), answers)
     path.write_text("".join(lines))
     return len(lines)
 

@@ -468,6 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     work = RESULTS / "tmp"
     work.mkdir(exist_ok=True)
+    answers_engine = sa.create_engine(args.url)
     server = start_gunicorn(args, env)
     try:
         value, _ = maker.make(measured_clients[0]["id"], measured_clients[0]["session_version"])
@@ -477,14 +478,14 @@ def main(argv: list[str] | None = None) -> int:
         maker.write_data_file(warm_file, warm_clients)
         if "book" in modes:
             warm_book_file = work / "warm-book.tsv"
-            booking.write_data_file(maker, warm_book_file, warm_bookers, warm_slots, seed=1)
+            booking.write_data_file(maker, answers_engine, warm_book_file, warm_bookers, warm_slots, seed=1)
         for mode in modes:
             if args.warmup:
                 run_wrk(args, mode, args.warmup, warm_book_file if mode == "book" else warm_file, server)
         for mode in modes:
             data_file = work / f"{mode}.tsv"
             if mode == "book":
-                booking.write_data_file(maker, data_file, bookers, booking_slots, seed=2)
+                booking.write_data_file(maker, answers_engine, data_file, bookers, booking_slots, seed=2)
             else:
                 maker.write_data_file(data_file, measured_clients)
             print(f"measuring {mode} for {args.duration} s…", flush=True)

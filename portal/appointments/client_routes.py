@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..common.access import client_only, roles
+from ..common.database import writes_on_get
 from ..common.i18n import format_date, locale_code
 from ..common.rendering import render_page
 from ..models import Appointment, AppointmentStatus, Role, Slot, User, utcnow
@@ -275,6 +276,7 @@ def _booked(appointment_id: uuid.UUID) -> Appointment | Response:
 
 
 @bp.get("/<uuid:appointment_id>/reschedule")
+@writes_on_get
 @client_only
 def reschedule(appointment_id: uuid.UUID) -> Response:
     appointment = _booked(appointment_id)
@@ -316,6 +318,7 @@ def cant_come(appointment_id: uuid.UUID) -> Response:
 
 
 @bp.get("/<uuid:appointment_id>/cancelled")
+@writes_on_get
 @client_only
 def cancelled(appointment_id: uuid.UUID) -> Response:
     """What happens next, and other times of the same kind to book instead."""

@@ -4,15 +4,33 @@ connection for plain reads."""
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import Connection, Engine, event
 
 from ..extensions import db
 
+F = TypeVar("F", bound=Callable[..., object])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes_on_get(view: F) -> F:
+    """Mark a view whose GET writes too (it keeps something for the next page): on SQLite its transaction then
+    takes the write lock at once, as every POST's does."""
+    view.writes_on_get = True  # type: ignore[attr-defined]
+    return view
+
+
+def _request_may_write() -> bool:
+    if not has_request_context():
+        return False
+    if request.method not in SAFE_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "writes_on_get", False))
 
 
 @contextmanager
@@ -61,8 +79,7 @@ def _configure_sqlite(engine: Engine) -> None:
     def on_begin(connection) -> None:  # type: ignore[no-untyped-def]
         # A request that may write takes the write lock at once: a deferred transaction that read first and
         # writes later fails at once ("database is locked") when another request wrote in between.
-        writes = has_request_context() and request.method not in SAFE_METHODS
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
 
 
 def _drop_async_teardown(app: Flask) -> None:

@@ -11,7 +11,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, IdMixin, TimestampMixin, utcnow
@@ -175,3 +175,17 @@ class ReminderOutbox(IdMixin, TimestampMixin, Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
     appointment: Mapped[Appointment] = relationship(lazy="raise_on_sql")
+
+
+class BookingAnswers(Base):
+    """The answers of a booking in progress, kept here and not in the session cookie: "other needs" may
+    describe the client's health, and a signed cookie can be read by anyone who has it. The session holds
+    only the id (which is also the booking's idempotency key). Scratch data: deleted when the booking is
+    made or abandoned, and after a day at the latest."""
+
+    __tablename__ = "booking_answers"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    answers: Mapped[dict[str, object]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..auth.queries import remember_locale
 from ..auth.routes import safe_next
 from ..common.access import public
+from ..common.database import writes_on_get
 from ..common.i18n import LANGUAGE_COOKIE
 from ..common.rendering import render_page
 
@@ -15,6 +16,7 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/language/<code>")
+@writes_on_get
 @public
 def switch_language(code: str) -> Response:
     target = safe_next(request.args.get("next"), url_for("home.index"))
