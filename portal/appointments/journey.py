@@ -10,7 +10,7 @@ from flask import session
 from flask_login import current_user
 
 from ..common.ids import parse_uuid
-from . import queries
+from . import booking_answers
 
 KEY = "booking"
 
@@ -30,7 +30,7 @@ class Journey:
     @classmethod
     def load(cls) -> Journey:
         key = parse_uuid(session.get(KEY))
-        stored = queries.booking_answers(key, current_user.id) if key else None
+        stored = booking_answers.find(key, current_user.id) if key else None
         if not isinstance(stored, dict):
             return cls()
         known = {name: str(value) if name != "needs_answered" else bool(value)
@@ -41,14 +41,14 @@ class Journey:
         key = parse_uuid(self.key) or uuid.uuid4()
         self.key = str(key)
         answers = {name: value for name, value in asdict(self).items() if name != "key"}
-        queries.save_booking_answers(key, current_user.id, answers)
+        booking_answers.save(key, current_user.id, answers)
         session[KEY] = str(key)
 
     @staticmethod
     def clear() -> None:
         key = parse_uuid(session.pop(KEY, None))
         if key:
-            queries.forget_booking_answers(key, current_user.id)
+            booking_answers.forget(key, current_user.id)
 
     def slot_id(self) -> uuid.UUID | None:
         return parse_uuid(self.slot)

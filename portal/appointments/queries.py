@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -27,7 +27,6 @@ from ..models import (
     Appointment,
     AppointmentEvent,
     AppointmentStatus,
-    BookingAnswers,
     Organisation,
     Service,
     Slot,
@@ -386,28 +385,3 @@ def linked_appointment(appointment_id: uuid.UUID | None, client_id: uuid.UUID) -
         current = moved_to
     return current
 
-
-# A booking in progress (appointments.journey): its answers, by id and always with the client's own id.
-BOOKING_ANSWERS_KEPT = timedelta(days=1)
-
-
-def booking_answers(key: uuid.UUID, client_id: uuid.UUID) -> dict[str, object] | None:
-    statement = select(BookingAnswers.answers).where(BookingAnswers.id == key, BookingAnswers.client_id == client_id)
-    return db.session.scalar(statement)
-
-
-def save_booking_answers(key: uuid.UUID, client_id: uuid.UUID, answers: dict[str, object]) -> None:
-    """Keep the answers of a booking in progress (each browser has its own). Abandoned ones go after a day."""
-    now = utcnow()
-    db.session.execute(delete(BookingAnswers).where(BookingAnswers.updated_at < now - BOOKING_ANSWERS_KEPT))
-    row = db.session.get(BookingAnswers, key)
-    if row is None:
-        db.session.add(BookingAnswers(id=key, client_id=client_id, answers=answers, updated_at=now))
-    elif row.client_id == client_id:  # another client's id (it cannot come from our own session) is left alone
-        row.answers, row.updated_at = answers, now
-
-
-def forget_booking_answers(key: uuid.UUID, client_id: uuid.UUID) -> None:
-    db.session.execute(
-        delete(BookingAnswers).where(BookingAnswers.id == key, BookingAnswers.client_id == client_id)
-    )
