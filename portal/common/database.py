@@ -4,12 +4,13 @@ connection for plain reads."""
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Dialect, Engine, Executable, event
 
 from ..extensions import db
 
@@ -49,6 +50,33 @@ def read_connection() -> Iterator[Connection]:
         return
     session.flush()
     yield session.connection()
+
+
+def plain_rows(connection: Connection, statement: Executable, parameters: Mapping[str, object]) -> Sequence[Any]:
+    """The statement's rows, as tuples.
+
+    On PostgreSQL they come straight from psycopg's cursor: psycopg already gives the Python types of these
+    columns (UUID, date, datetime with its zone), and SQLAlchemy's execution and result processing cost twice
+    what the driver does for a page's read. The statement is compiled once, and before_cursor_execute
+    listeners (query counters) are still told of it. On SQLite, which keeps UUIDs and times as text, the rows
+    come through SQLAlchemy, whose types turn them back."""
+    if connection.dialect.name != "postgresql":
+        return connection.execute(statement, parameters).all()
+    sql, defaults = _compiled(statement, connection.dialect)
+    bound = {**defaults, **parameters}
+    cursor = connection.connection.cursor()
+    try:
+        connection.dispatch.before_cursor_execute(connection, cursor, sql, bound, None, False)
+        cursor.execute(sql, bound)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+@lru_cache(maxsize=64)
+def _compiled(statement: Executable, dialect: Dialect) -> tuple[str, dict[str, Any]]:
+    compiled = statement.compile(dialect=dialect)
+    return compiled.string, dict(compiled.params)
 
 
 def _reading_engine(engine: Engine) -> Engine:

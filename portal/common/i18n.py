@@ -105,9 +105,12 @@ def _jinja_ngettext(context: Context, singular: str, plural: str, num: int, **va
     return rv % variables
 
 
-def format_date(value: date | None) -> str:
+def format_date(value: date | datetime | None) -> str:
+    """A day in the reader's language; for a moment (a datetime), the day it was in Helsinki."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(HELSINKI).date()
     return format_date_in(value, locale_code())
 
 

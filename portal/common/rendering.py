@@ -55,6 +55,13 @@ def _asset_hashes(static_folder: Path) -> dict[str, str]:
 _LINK_CACHE_SIZE = 1024
 
 
+def link_key() -> tuple[str, str, str]:
+    """What url_for's result depends on besides its arguments (host, root, scheme), read raw: request.host
+    parses the header every time."""
+    environ = request.environ
+    return environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""), environ["wsgi.url_scheme"]
+
+
 def link_once(build: Callable[[], str], *key: str) -> str:
     """What build() makes of url_for, made once per key, host and root: for links whose endpoint and
     arguments are the same on every request (build must call url_for with exactly what key names)."""
@@ -62,8 +69,7 @@ def link_once(build: Callable[[], str], *key: str) -> str:
     if app.url_default_functions or not has_request_context():  # url_defaults could depend on the request
         return build()
     links: dict[tuple[str, ...], str] = app.extensions.setdefault("links_once", {})
-    environ = request.environ  # what url_for's result depends on, read raw (request.host parses every time)
-    full_key = (*key, environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""), environ["wsgi.url_scheme"])
+    full_key = (*key, *link_key())
     url = links.get(full_key)
     if url is None:
         url = build()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from ..auth.identity import SignedInUser
-from ..common.database import read_connection
+from ..common.database import plain_rows, read_connection
 from ..extensions import db
 from ..models import (
     Organisation,
@@ -91,7 +93,7 @@ _USER_WITH_PLAN_SUMMARY = _with_steps(
 )
 
 
-def _summary(rows: list) -> PlanSummary | None:  # type: ignore[type-arg]
+def _summary(rows: Sequence[Any]) -> PlanSummary | None:
     if not rows or rows[0][0] is None:
         return None
     plan_id, version, status, goals, agreed_at = rows[0][:5]
@@ -110,11 +112,11 @@ def _summary(rows: list) -> PlanSummary | None:  # type: ignore[type-arg]
     return PlanSummary(plan_id, version, status, goals, agreed_at, steps)
 
 
-def _rows(statement: Select, parameters: dict[str, object]) -> list:  # type: ignore[type-arg]
+def _rows(statement: Select, parameters: dict[str, object]) -> Sequence[Any]:  # type: ignore[type-arg]
     """Plain rows, no ORM objects: the plan page is the page read most, and building ORM results and keeping
     the session's books cost more than the query."""
     with read_connection() as connection:
-        return connection.execute(statement, parameters).all()
+        return plain_rows(connection, statement, parameters)
 
 
 def plan_summary(client_id: uuid.UUID) -> PlanSummary | None:

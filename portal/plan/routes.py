@@ -16,7 +16,7 @@ from ..common.sessions import loads_user_with
 from ..models import PlanStep, Role, StepStatus, User
 from . import queries
 from .forms import REASON_LABELS, AddStepForm, CantDoForm, StepActionForm
-from .step_rows import step_rows
+from .page import plan_page
 from .view import PlanView
 
 bp = Blueprint("plan", __name__, url_prefix="/plan")
@@ -40,19 +40,9 @@ def _user_with_plan(user_id: uuid.UUID) -> SignedInUser | None:
     return user
 
 
-def _plan_page(form: StepActionForm | None = None, error: str | None = None, status: int = 200) -> Response:
+def _plan_page(error: str | None = None, status: int = 200) -> Response:
     plan = g.pop("plan_summary") if "plan_summary" in g else queries.plan_summary(_client().id)
-    view = PlanView.build(plan, today_in_helsinki())
-    return render_page(
-        "plan/index.html",
-        block="plan_steps",
-        view=view,
-        step_rows=step_rows,
-        action_form=form,  # the plan page's forms use the csrf token directly: no form object to build
-        reasons=REASON_LABELS,
-        action_error=error,
-        status=status,
-    )
+    return plan_page(PlanView.build(plan, today_in_helsinki()), error=error, status=status)
 
 
 @bp.get("")

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import url_for
+from flask_babel import gettext, ngettext
 from markupsafe import escape
 
+from ..common.i18n import format_date
 from ..common.rendering import link_once
 from ..models import Plan, PlanStep, StepStatus
 from .queries import PlanSummary, StepSummary
@@ -74,6 +76,35 @@ class PlanView:
     def next_steps(self, limit: int = 3) -> list[PlanStep]:
         """Overdue first, then the soonest due: what the client should do now."""
         return (self.groups["overdue"] + self.groups["todo"])[:limit]
+
+    @property
+    def goals_text(self) -> str:
+        if self.plan is not None and self.plan.goals:
+            return self.plan.goals
+        return gettext("Your goals have not been written down yet. Talk about them at your next meeting.")
+
+    @property
+    def version_text(self) -> str:
+        if self.plan is None:
+            return ""
+        if self.plan.status == "agreed" and self.plan.agreed_at:
+            return gettext("Version %(version)d, agreed on %(date)s.", version=self.plan.version,
+                           date=format_date(self.plan.agreed_at))
+        return gettext("Version %(version)d, draft: not agreed yet.", version=self.plan.version)
+
+    @property
+    def progress_text(self) -> str:
+        return ngettext("%(done)d of %(num)d step done", "%(done)d of %(num)d steps done", self.total,
+                        done=self.done)
+
+    @property
+    def progress_max(self) -> int:
+        """The progress bar's maximum: a plan with no steps still has a valid bar."""
+        return self.total or 1
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {key: len(steps) for key, steps in self.groups.items()}
 
     @property
     def percent(self) -> int:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 
 from flask import Flask
 from sqlalchemy import event
 
+from portal.common.database import plain_rows, read_connection
 from portal.extensions import db
+from portal.plan import queries
 
 from ..support.client import PortalClient
 from ..support.factories import PASSWORD, ClientFactory, PlanFactory, StepFactory
+from .conftest import ClientWithPlan
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
@@ -56,3 +61,20 @@ def test_plan_page_queries_do_not_grow_with_the_steps(app: Flask) -> None:
         assert counts[steps] <= 3, f"{steps} steps: {counts[steps]} queries:\n" + "\n\n".join(statements)
     assert counts[3] == counts[30], counts
 
+
+
+def test_plain_rows_are_the_rows_sqlalchemy_gives(app: Flask, jobseeker: ClientWithPlan) -> None:
+    """On PostgreSQL plain_rows skips SQLAlchemy's result processing: the driver's own types must be the same
+    values (UUIDs, dates, times with their zone), and query counters must still see the statement."""
+    jobseeker.steps[0].status_changed_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    db.session.flush()
+    statement, parameters = queries._USER_WITH_PLAN_SUMMARY, {"user_id": jobseeker.user.id}
+    with app.test_request_context("/plan"), read_connection() as connection, recorded_queries() as statements:
+        plain = plain_rows(connection, statement, parameters)
+        through_sqlalchemy = connection.execute(statement, parameters).all()
+    assert len(statements) == 2
+    assert len(plain) == 3
+    assert [tuple(row) for row in plain] == [tuple(row) for row in through_sqlalchemy]
+    first = plain[0]
+    assert isinstance(first[0], uuid.UUID) and isinstance(first[15], date)
+    assert [row[17] for row in plain if row[17] is not None] == [datetime(2026, 3, 1, 23, 30, tzinfo=UTC)]

@@ -44,3 +44,10 @@ def test_dates_without_time(app: Flask) -> None:
         # a fresh app context per request, as in production (the locale is cached per context)
         with app.app_context(), app.test_request_context(headers={"Accept-Language": lang}):
             assert format_date(date(2027, 1, 5)) == expected
+
+
+def test_the_day_of_a_moment_is_its_day_in_helsinki(app: Flask) -> None:
+    """A plan agreed at 23:30 UTC was agreed on the next day in Helsinki (01:30)."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert format_date(datetime(2026, 3, 1, 23, 30, tzinfo=UTC)) == "Mon 2 Mar 2026"
+        assert format_date(date(2026, 3, 1)) == "Sun 1 Mar 2026"

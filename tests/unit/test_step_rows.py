@@ -11,8 +11,9 @@ import pytest
 from flask import Flask, render_template
 
 from portal.common.i18n import format_date_in
+from portal.common.stencil import StencilError
 from portal.plan.queries import OrganisationName, StepSummary
-from portal.plan.step_rows import RowKind, StencilError, step_rows
+from portal.plan.step_rows import RowKind, step_rows
 from portal.plan.view import add_step_links
 
 STATUSES = ("todo", "done", "cant_do")
@@ -46,7 +47,7 @@ def _by_template(step: StepSummary, group: str, language: str, csrf: str, you: s
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_every_kind_of_row_is_what_the_template_renders(app: Flask, language: str) -> None:
-    app.extensions.pop("plan_step_stencils", None)
+    app.extensions.pop("stencils", None)
     with app.test_request_context("/plan", headers={"Cookie": f"lang={language}"}):
         kinds = list(itertools.product(GROUPS, STATUSES, (True, False), (date(2026, 12, 24), None),
                                        (KENO, None)))
@@ -65,13 +66,13 @@ def test_every_kind_of_row_is_what_the_template_renders(app: Flask, language: st
 
 
 def test_rows_of_one_kind_share_a_stencil_and_keep_their_own_values(app: Flask) -> None:
-    app.extensions.pop("plan_step_stencils", None)
+    app.extensions.pop("stencils", None)
     with app.test_request_context("/plan", headers={"Cookie": "lang=en"}):
         first, second = _step("todo", False, None, KENO), _step("todo", False, None, None)
         second.title = "Second"
         add_step_links([first, second])
         html = str(step_rows([first, second], "todo", language="en", csrf="t", you="You"))
-        assert len(app.extensions["plan_step_stencils"]["en"]) == 1
+        assert len(app.extensions["stencils"]["plan_step_rows"]) == 1
         assert html.count(str(first.id)) == html.count(str(second.id)) > 0
         assert "Keski-Uusimaa" in html and "Second" in html
 
