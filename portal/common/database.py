@@ -1,16 +1,15 @@
-"""Engine settings per database (SQLite gets real transactions, foreign keys, WAL and a busy timeout), and a
-connection for plain reads."""
+"""Engine settings per database (SQLite gets real transactions, foreign keys, WAL and a busy timeout), and
+plain reads for the pages read most."""
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import Connection, Dialect, Engine, Executable, event
+from sqlalchemy import Dialect, Engine, Executable, create_engine, event
 
 from ..extensions import db
 
@@ -34,43 +33,37 @@ def _request_may_write() -> bool:
     return bool(getattr(view, "writes_on_get", False))
 
 
-@contextmanager
-def read_connection() -> Iterator[Connection]:
-    """A connection for plain reads with no ORM session bookkeeping (for the pages read most).
+def plain_rows(statement: Executable, parameters: Mapping[str, object]) -> Sequence[Any]:
+    """The statement's rows as tuples, for the pages read most: no ORM objects, no session bookkeeping.
 
-    Outside a transaction it is a pooled connection of its own, in autocommit on PostgreSQL: no BEGIN and
-    ROLLBACK round trips (under READ COMMITTED each statement sees its own snapshot either way). Inside the
-    session's transaction (a request that changed something, or the tests' outer transaction) it is the
-    session's connection after a flush, so the reads see what the request changed."""
+    Inside the session's transaction (a request that changed something, or the tests' outer transaction) the
+    rows are read on the session's connection after a flush, so they show what the request changed. Outside
+    one, on PostgreSQL, they come straight from psycopg on a connection of a reading engine in autocommit (no
+    BEGIN or ROLLBACK, nothing to reset when it goes back to the pool): psycopg already gives these columns'
+    Python types (UUID, date, datetime with its zone), and SQLAlchemy's execution and result processing cost
+    twice what the driver does. SQLite keeps UUIDs and times as text, so there SQLAlchemy's types turn them
+    back; and where something listens for statements (query counters), the statement goes where they see it."""
     session = db.session
     bind = session.get_bind()
-    if isinstance(bind, Engine) and not session.in_transaction():
-        with _reading_engine(bind).connect() as connection:
-            yield connection
-        return
-    session.flush()
-    yield session.connection()
+    if session.in_transaction() or not isinstance(bind, Engine):
+        session.flush()
+        return session.connection().execute(statement, parameters).all()
+    if bind.dialect.name != "postgresql" or bind.dispatch.before_cursor_execute:
+        with _autocommit(bind).connect() as connection:
+            return connection.execute(statement, parameters).all()
+    return driver_rows(_reading_engine(bind), statement, parameters)
 
 
-def plain_rows(connection: Connection, statement: Executable, parameters: Mapping[str, object]) -> Sequence[Any]:
-    """The statement's rows, as tuples.
-
-    On PostgreSQL they come straight from psycopg's cursor: psycopg already gives the Python types of these
-    columns (UUID, date, datetime with its zone), and SQLAlchemy's execution and result processing cost twice
-    what the driver does for a page's read. The statement is compiled once, and before_cursor_execute
-    listeners (query counters) are still told of it. On SQLite, which keeps UUIDs and times as text, the rows
-    come through SQLAlchemy, whose types turn them back."""
-    if connection.dialect.name != "postgresql":
-        return connection.execute(statement, parameters).all()
-    sql, defaults = _compiled(statement, connection.dialect)
-    bound = {**defaults, **parameters}
-    cursor = connection.connection.cursor()
+def driver_rows(engine: Engine, statement: Executable, parameters: Mapping[str, object]) -> Sequence[Any]:
+    """The rows as the driver gives them, from the statement compiled once for the engine's dialect."""
+    sql, defaults = _compiled(statement, engine.dialect)
+    connection = engine.raw_connection()
     try:
-        connection.dispatch.before_cursor_execute(connection, cursor, sql, bound, None, False)
-        cursor.execute(sql, bound)
-        return cursor.fetchall()
+        cursor = connection.cursor()
+        cursor.execute(sql, {**defaults, **parameters})
+        return cursor.fetchall()  # type: ignore[no-any-return]
     finally:
-        cursor.close()
+        connection.close()
 
 
 @lru_cache(maxsize=64)
@@ -79,16 +72,27 @@ def _compiled(statement: Executable, dialect: Dialect) -> tuple[str, dict[str, A
     return compiled.string, dict(compiled.params)
 
 
-def _reading_engine(engine: Engine) -> Engine:
+def _autocommit(engine: Engine) -> Engine:
     if engine.dialect.name != "postgresql":
         return engine
-    reading = _READING_ENGINES.get(engine)
-    if reading is None:
-        reading = _READING_ENGINES[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return reading
+    found = _AUTOCOMMIT.get(engine)
+    if found is None:
+        found = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return found
 
 
-_READING_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+def _reading_engine(engine: Engine) -> Engine:
+    """An engine of its own for plain reads, in autocommit from the connection's start (an execution option on
+    the main engine would switch each connection to autocommit and back at every checkout)."""
+    found = _READING.get(engine)
+    if found is None:
+        found = _READING[engine] = create_engine(engine.url, isolation_level="AUTOCOMMIT",
+                                                 pool_reset_on_return=None)
+    return found
+
+
+_AUTOCOMMIT: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_READING: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -16,10 +16,10 @@ from typing import Any
 from flask import Response, current_app, make_response, render_template, request, session
 from flask_babel import gettext
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from ..common.i18n import locale_code
 from ..common.rendering import link_key, render_page, wants_fragment
+from ..common.security import csrf_token
 from ..common.sessions import seconds_left
 from ..common.stencil import Field, StencilError, field, fill, kept_stencils, stencil
 from .step_rows import step_rows
@@ -58,7 +58,7 @@ def _from_stencil(view: PlanView) -> str:
     groups = tuple(key for key in GROUP_ORDER if view.groups.get(key))
     kind = PageKind(language, current_user.role, view.plan is not None, groups)
     page = stencil(kept_stencils("plan_page"), (kind, *link_key(), request.path), lambda: _render_stencil(kind))
-    csrf = generate_csrf()
+    csrf = csrf_token()
     you = gettext("You")
     values: dict[str, Any] = {
         "csrf": csrf,

@@ -12,7 +12,7 @@ from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from ..auth.identity import SignedInUser
-from ..common.database import plain_rows, read_connection
+from ..common.database import plain_rows
 from ..extensions import db
 from ..models import (
     Organisation,
@@ -112,21 +112,16 @@ def _summary(rows: Sequence[Any]) -> PlanSummary | None:
     return PlanSummary(plan_id, version, status, goals, agreed_at, steps)
 
 
-def _rows(statement: Select, parameters: dict[str, object]) -> Sequence[Any]:  # type: ignore[type-arg]
-    """Plain rows, no ORM objects: the plan page is the page read most, and building ORM results and keeping
-    the session's books cost more than the query."""
-    with read_connection() as connection:
-        return plain_rows(connection, statement, parameters)
-
-
 def plan_summary(client_id: uuid.UUID) -> PlanSummary | None:
-    """The client's current plan as the plan page shows it, with its steps and their agencies, in one query."""
-    return _summary(_rows(_PLAN_SUMMARY, {"client_id": client_id}))
+    """The client's current plan as the plan page shows it, with its steps and their agencies, in one query (plain
+    rows, no ORM objects: the plan page is the page read most, and building ORM results and keeping the
+    session's books cost more than the query)."""
+    return _summary(plain_rows(_PLAN_SUMMARY, {"client_id": client_id}))
 
 
 def signed_in_user_with_plan_summary(user_id: uuid.UUID) -> tuple[SignedInUser | None, PlanSummary | None]:
     """The signed-in user (found as auth.queries.active_user finds them) and their plan summary, in one query."""
-    rows = _rows(_USER_WITH_PLAN_SUMMARY, {"user_id": user_id})
+    rows = plain_rows(_USER_WITH_PLAN_SUMMARY, {"user_id": user_id})
     if not rows:
         return None, None
     width = len(_SIGNED_IN_COLUMNS)

@@ -22,15 +22,19 @@ STEP_LINKS = {"page": "plan.step", "done": "plan.mark_done", "not_done": "plan.m
 _ANY_ID = uuid.UUID(int=0)
 
 
+def step_link_pattern(name: str) -> tuple[str, str]:
+    """What comes before and after a step's id in one of its links (STEP_LINKS), escaped for HTML (a no-op for
+    these paths): from one url_for per kind of link, since url_for for every link of every step would cost more
+    than all the rest of the page."""
+    endpoint = STEP_LINKS[name]
+    pattern = link_once(lambda: url_for(endpoint, step_id=_ANY_ID), endpoint, "step_id")
+    before, _, after = pattern.partition(str(_ANY_ID))
+    return str(escape(before)), str(escape(after))
+
+
 def add_step_links(steps: list[StepSummary]) -> None:
-    """Each step's links, from one url_for per kind of link: url_for for every link of every step would cost
-    more than all the rest of the page. Escaped for HTML once here (a no-op for these paths): the plan page's
-    rows put them into attributes as they are."""
-    patterns = {}
-    for name, endpoint in STEP_LINKS.items():
-        pattern = link_once(lambda endpoint=endpoint: url_for(endpoint, step_id=_ANY_ID), endpoint, "step_id")
-        before, _, after = pattern.partition(str(_ANY_ID))
-        patterns[name] = (str(escape(before)), str(escape(after)))
+    """Each step's links, by the name the templates use."""
+    patterns = {name: step_link_pattern(name) for name in STEP_LINKS}
     for step in steps:
         sid = str(step.id)
         step.links = {name: before + sid + after for name, (before, after) in patterns.items()}
@@ -49,8 +53,6 @@ class PlanView:
         view = cls(plan=plan, today=today, groups={key: [] for key in GROUP_ORDER})
         if plan is None:
             return view
-        if isinstance(plan, PlanSummary):
-            add_step_links(plan.steps)
         for step in plan.steps:
             if step.status == StepStatus.DONE:
                 view.groups["done"].append(step)
@@ -74,8 +76,11 @@ class PlanView:
         return step.status
 
     def next_steps(self, limit: int = 3) -> list[PlanStep]:
-        """Overdue first, then the soonest due: what the client should do now."""
-        return (self.groups["overdue"] + self.groups["todo"])[:limit]
+        """Overdue first, then the soonest due: what the client should do now (with their links)."""
+        steps = (self.groups["overdue"] + self.groups["todo"])[:limit]
+        if isinstance(self.plan, PlanSummary):
+            add_step_links(steps)
+        return steps
 
     @property
     def goals_text(self) -> str:

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
+import pytest
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Date, String, Uuid, bindparam, event, literal, select
 
-from portal.common.database import plain_rows, read_connection
+from portal.common.database import driver_rows, plain_rows
 from portal.extensions import db
+from portal.models.base import UTCDateTime
 from portal.plan import queries
 
 from ..support.client import PortalClient
@@ -63,18 +65,28 @@ def test_plan_page_queries_do_not_grow_with_the_steps(app: Flask) -> None:
 
 
 
-def test_plain_rows_are_the_rows_sqlalchemy_gives(app: Flask, jobseeker: ClientWithPlan) -> None:
-    """On PostgreSQL plain_rows skips SQLAlchemy's result processing: the driver's own types must be the same
-    values (UUIDs, dates, times with their zone), and query counters must still see the statement."""
-    jobseeker.steps[0].status_changed_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
-    db.session.flush()
-    statement, parameters = queries._USER_WITH_PLAN_SUMMARY, {"user_id": jobseeker.user.id}
-    with app.test_request_context("/plan"), read_connection() as connection, recorded_queries() as statements:
-        plain = plain_rows(connection, statement, parameters)
-        through_sqlalchemy = connection.execute(statement, parameters).all()
-    assert len(statements) == 2
-    assert len(plain) == 3
-    assert [tuple(row) for row in plain] == [tuple(row) for row in through_sqlalchemy]
-    first = plain[0]
-    assert isinstance(first[0], uuid.UUID) and isinstance(first[15], date)
-    assert [row[17] for row in plain if row[17] is not None] == [datetime(2026, 3, 1, 23, 30, tzinfo=UTC)]
+def test_psycopg_gives_the_values_sqlalchemy_gives(app: Flask) -> None:
+    """Outside a transaction on PostgreSQL, plain_rows reads psycopg's rows as they are, skipping SQLAlchemy's
+    result processing: the driver's own types must be the same values (UUIDs, dates, times with their zone)."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's own rows are read only on PostgreSQL; SQLite's go through SQLAlchemy's types")
+    values = {"id": uuid.uuid4(), "day": date(2026, 3, 1), "at": datetime(2026, 3, 1, 23, 30, tzinfo=UTC),
+              "words": 'Työ "kokeilu" <b>'}
+    statement = select(
+        bindparam("id", type_=Uuid), bindparam("day", type_=Date), bindparam("at", type_=UTCDateTime),
+        bindparam("words", type_=String), literal(None, type_=UTCDateTime),
+    )
+    with engine.connect() as connection:
+        through_sqlalchemy = [tuple(row) for row in connection.execute(statement, values)]
+    from_driver = [tuple(row) for row in driver_rows(engine, statement, values)]
+    assert from_driver == through_sqlalchemy == [(*values.values(), None)]
+    assert [type(value) for value in from_driver[0][:3]] == [uuid.UUID, date, datetime]
+
+
+def test_plain_rows_in_a_transaction_see_what_it_changed(app: Flask, jobseeker: ClientWithPlan) -> None:
+    jobseeker.steps[0].title = "Changed in this request"
+    with app.test_request_context("/plan"), recorded_queries() as statements:
+        rows = plain_rows(queries._USER_WITH_PLAN_SUMMARY, {"user_id": jobseeker.user.id})
+    assert "Changed in this request" in [row[13] for row in rows]
+    assert len(statements) == 2  # the flush's UPDATE, then the read
