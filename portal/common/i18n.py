@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
@@ -48,12 +49,19 @@ def compile_translations(app: Flask) -> None:
         os.replace(tmp, mo_path)  # atomic: workers starting together never read half a file
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in languages:
-        return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if chosen not in languages:
+        chosen = request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return _locale(chosen)
+
+
+@lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    """Babel's Locale for a language code, parsed once: Flask-Babel parses what the selector gives on every
+    request, unless it is a Locale already."""
+    return Locale.parse(code)
 
 
 def select_timezone() -> str:
@@ -79,6 +87,19 @@ def _translations():  # type: ignore[no-untyped-def]
     if found is None:
         found = g._translations = get_translations()
     return found
+
+
+def gettext(string: str, **variables: object) -> str:
+    """Flask-Babel's gettext with the request's catalogue found once (see _translations)."""
+    translated: str = _translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
+    """Flask-Babel's ngettext with the request's catalogue found once; `num` is a variable, as there."""
+    variables.setdefault("num", num)
+    translated: str = _translations().ungettext(singular, plural, num)
+    return translated % variables
 
 
 def today_in_helsinki() -> date:

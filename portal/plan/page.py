@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, current_app, make_response, render_template, request, session
-from flask_babel import gettext
 from flask_login import current_user
 
-from ..common.i18n import locale_code
+from ..common.i18n import gettext, locale_code
 from ..common.rendering import link_key, render_page, wants_fragment
 from ..common.security import csrf_token
 from ..common.sessions import seconds_left

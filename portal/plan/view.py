@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import url_for
-from flask_babel import gettext, ngettext
 from markupsafe import escape
 
-from ..common.i18n import format_date
+from ..common.i18n import format_date, gettext, ngettext
 from ..common.rendering import link_once
 from ..models import Plan, PlanStep, StepStatus
 from .queries import PlanSummary, StepSummary
