@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+import json
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import ScalarSelect, Select, and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from ..auth.identity import SignedInUser
@@ -38,9 +39,9 @@ class OrganisationName:
 
 @dataclass(slots=True)
 class StepSummary:
-    """What the plan page shows of a step: read as plain columns, no ORM object to build."""
+    """What the plan page shows of a step: read as plain values, no ORM object to build."""
 
-    id: uuid.UUID
+    id: str  # as in the step's links
     position: int
     title: str
     status: str
@@ -49,7 +50,7 @@ class StepSummary:
     status_changed_at: datetime | None
     created_at: datetime
     responsible_organisation: OrganisationName | None
-    links: dict[str, str] = field(default_factory=dict)  # filled in by PlanView
+    links: dict[str, str] | None = None  # filled in by PlanView where a page needs them
 
     is_overdue = PlanStep.is_overdue
     is_client_own = PlanStep.is_client_own
@@ -65,50 +66,89 @@ class PlanSummary:
     steps: list[StepSummary]
 
 
-_SUMMARY_COLUMNS = (
-    Plan.id, Plan.version, Plan.status, Plan.goals, Plan.agreed_at,
-    PlanStep.id, PlanStep.position, PlanStep.title, PlanStep.status, PlanStep.due_date, PlanStep.added_by_role,
-    PlanStep.status_changed_at, PlanStep.created_at,
-    PlanStep.responsible_organisation_id, Organisation.name_fi, Organisation.name_sv, Organisation.name_en,
-)
-
-
-def _with_steps(statement: Select) -> Select:  # type: ignore[type-arg]
+def _steps_as_json(dialect_name: str) -> ScalarSelect[Any]:
+    """The plan's steps with their agencies' names as one JSON array of arrays: one row for the whole plan,
+    instead of a row per step that repeats the user's and the plan's columns (half the work for the driver,
+    and less for the database)."""
+    aggregate, array = (
+        (func.json_agg, func.json_build_array) if dialect_name == "postgresql"
+        else (func.json_group_array, func.json_array)
+    )
     return (
-        statement.outerjoin(PlanStep, PlanStep.plan_id == Plan.id)
+        select(aggregate(array(
+            PlanStep.id, PlanStep.position, PlanStep.title, PlanStep.status, PlanStep.due_date,
+            PlanStep.added_by_role, PlanStep.status_changed_at, PlanStep.created_at,
+            PlanStep.responsible_organisation_id, Organisation.name_fi, Organisation.name_sv, Organisation.name_en,
+        )))
+        .select_from(PlanStep)
         .outerjoin(Organisation, Organisation.id == PlanStep.responsible_organisation_id)
-        .order_by(PlanStep.position)
+        .where(PlanStep.plan_id == Plan.id)
+        .scalar_subquery()
     )
 
 
-# Built once: a statement's construction costs more than its (cached) compilation.
-_PLAN_SUMMARY = _with_steps(
-    select(*_SUMMARY_COLUMNS).where(Plan.client_id == bindparam("client_id"), Plan.status != PlanStatus.REPLACED)
-)
+_PLAN_COLUMNS = (Plan.id, Plan.version, Plan.status, Plan.goals, Plan.agreed_at)
 _SIGNED_IN_COLUMNS = (User.id, User.full_name, User.role, User.organisation_id, User.locale, User.session_version)
-_USER_WITH_PLAN_SUMMARY = _with_steps(
-    select(*_SIGNED_IN_COLUMNS, *_SUMMARY_COLUMNS)
-    .outerjoin(Plan, and_(Plan.client_id == User.id, Plan.status != PlanStatus.REPLACED))
-    .where(User.id == bindparam("user_id"), User.active.is_(True))
-)
 
 
-def _summary(rows: Sequence[Any]) -> PlanSummary | None:
-    if not rows or rows[0][0] is None:
+def _statements(dialect_name: str) -> tuple[Select, Select]:  # type: ignore[type-arg]
+    steps = _steps_as_json(dialect_name)
+    plan_summary = select(*_PLAN_COLUMNS, steps).where(
+        Plan.client_id == bindparam("client_id"), Plan.status != PlanStatus.REPLACED)
+    user_with_plan_summary = (
+        select(*_SIGNED_IN_COLUMNS, *_PLAN_COLUMNS, steps)
+        .outerjoin(Plan, and_(Plan.client_id == User.id, Plan.status != PlanStatus.REPLACED))
+        .where(User.id == bindparam("user_id"), User.active.is_(True))
+    )
+    return plan_summary, user_with_plan_summary
+
+
+# Built once per database: a statement's construction costs more than its (cached) compilation.
+_STATEMENTS = {name: _statements(name) for name in ("postgresql", "sqlite")}
+
+
+def _statement(which: int) -> Select:  # type: ignore[type-arg]
+    return _STATEMENTS["postgresql" if db.engine.dialect.name == "postgresql" else "sqlite"][which]
+
+
+def _step_id(value: str) -> str:
+    """SQLite keeps a UUID as 32 hex digits; links and pages show it with its dashes, as PostgreSQL gives it."""
+    if len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return value
+
+
+def _moment(value: str | None) -> datetime | None:
+    """A time from the JSON: PostgreSQL's carries its zone; SQLite's is UTC without one."""
+    if value is None:
         return None
-    plan_id, version, status, goals, agreed_at = rows[0][:5]
-    organisations: dict[uuid.UUID, OrganisationName] = {}
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _summary(row: Sequence[Any]) -> PlanSummary | None:
+    plan_id, version, status, goals, agreed_at, steps_json = row
+    if plan_id is None:
+        return None
+    if isinstance(steps_json, str):  # SQLite gives the JSON as text; psycopg has read it already
+        steps_json = json.loads(steps_json)
+    organisations: dict[str, OrganisationName] = {}
     steps = []
-    for row in rows:
-        if row[5] is None:
+    for (step_id, position, title, step_status, due, added_by_role, changed_at, created_at, org_id,
+         name_fi, name_sv, name_en) in steps_json or ():
+        if step_id is None:  # SQLite aggregates a plan with no steps to one array of nulls
             continue
-        org_id = row[13]
         org = None
         if org_id is not None:
             org = organisations.get(org_id)
             if org is None:
-                org = organisations[org_id] = OrganisationName(row[14], row[15], row[16])
-        steps.append(StepSummary(row[5], row[6], row[7], row[8], row[9], row[10], row[11], row[12], org))
+                org = organisations[org_id] = OrganisationName(name_fi, name_sv, name_en)
+        steps.append(StepSummary(
+            _step_id(step_id), position, title, step_status, date.fromisoformat(due) if due else None,
+            added_by_role, _moment(changed_at), _moment(created_at), org,  # type: ignore[arg-type]
+        ))
+    if isinstance(agreed_at, str):  # SQLite's plain rows: only PostgreSQL's driver gives the zone
+        agreed_at = _moment(agreed_at)
     return PlanSummary(plan_id, version, status, goals, agreed_at, steps)
 
 
@@ -116,16 +156,17 @@ def plan_summary(client_id: uuid.UUID) -> PlanSummary | None:
     """The client's current plan as the plan page shows it, with its steps and their agencies, in one query (plain
     rows, no ORM objects: the plan page is the page read most, and building ORM results and keeping the
     session's books cost more than the query)."""
-    return _summary(plain_rows(_PLAN_SUMMARY, {"client_id": client_id}))
+    rows = plain_rows(_statement(0), {"client_id": client_id})
+    return _summary(rows[0]) if rows else None
 
 
 def signed_in_user_with_plan_summary(user_id: uuid.UUID) -> tuple[SignedInUser | None, PlanSummary | None]:
     """The signed-in user (found as auth.queries.active_user finds them) and their plan summary, in one query."""
-    rows = plain_rows(_USER_WITH_PLAN_SUMMARY, {"user_id": user_id})
+    rows = plain_rows(_statement(1), {"user_id": user_id})
     if not rows:
         return None, None
     width = len(_SIGNED_IN_COLUMNS)
-    return SignedInUser(*rows[0][:width]), _summary([row[width:] for row in rows])
+    return SignedInUser(*rows[0][:width]), _summary(rows[0][width:])
 
 
 def current_plan(client_id: uuid.UUID) -> Plan | None:

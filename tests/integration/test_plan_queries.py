@@ -11,8 +11,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import Date, String, Uuid, bindparam, event, literal, select
 
-from portal.common.database import driver_rows, plain_rows
+from portal.common.database import driver_rows
 from portal.extensions import db
+from portal.models import Organisation
 from portal.models.base import UTCDateTime
 from portal.plan import queries
 
@@ -87,6 +88,41 @@ def test_psycopg_gives_the_values_sqlalchemy_gives(app: Flask) -> None:
 def test_plain_rows_in_a_transaction_see_what_it_changed(app: Flask, jobseeker: ClientWithPlan) -> None:
     jobseeker.steps[0].title = "Changed in this request"
     with app.test_request_context("/plan"), recorded_queries() as statements:
-        rows = plain_rows(queries._USER_WITH_PLAN_SUMMARY, {"user_id": jobseeker.user.id})
-    assert "Changed in this request" in [row[13] for row in rows]
+        user, plan = queries.signed_in_user_with_plan_summary(jobseeker.user.id)
+    assert user is not None and user.id == jobseeker.user.id
+    assert plan is not None and "Changed in this request" in [step.title for step in plan.steps]
     assert len(statements) == 2  # the flush's UPDATE, then the read
+
+
+def test_the_summary_has_each_steps_values_as_they_are_stored(app: Flask, jobseeker: ClientWithPlan) -> None:
+    """The steps come as one JSON array: ids, dates, times with their zone and agencies must survive it."""
+    done, own, _ = jobseeker.steps
+    done.status, done.status_changed_at, done.due_date = "done", datetime(2026, 3, 1, 23, 30, 5, 123456, tzinfo=UTC), \
+        date(2026, 12, 24)
+    own.responsible_organisation_id, own.due_date, own.title = None, None, 'Oma "askel" <b> & 100 %'
+    db.session.flush()
+    with app.test_request_context("/plan"):
+        summary = queries.plan_summary(jobseeker.user.id)
+    assert summary is not None and summary.id == jobseeker.plan.id
+    by_id = {step.id: step for step in summary.steps}
+    assert set(by_id) == {str(step.id) for step in jobseeker.steps}
+    got = by_id[str(done.id)]
+    assert (got.status, got.status_changed_at, got.due_date) == ("done", done.status_changed_at, date(2026, 12, 24))
+    assert got.status_changed_at is not None and got.status_changed_at.tzinfo is not None
+    assert got.created_at == done.created_at and got.position == done.position
+    assert got.responsible_organisation is not None
+    agency = db.session.get(Organisation, done.responsible_organisation_id)
+    assert agency is not None and got.responsible_organisation.name("sv") == agency.name("sv")
+    mine = by_id[str(own.id)]
+    assert (mine.title, mine.due_date, mine.responsible_organisation) == (own.title, None, None)
+
+
+def test_a_plan_without_steps_and_a_client_without_a_plan(app: Flask) -> None:
+    with_plan, without = ClientFactory(), ClientFactory()
+    PlanFactory(client_id=with_plan.id)
+    with app.test_request_context("/plan"):
+        summary = queries.plan_summary(with_plan.id)
+        assert summary is not None and summary.steps == []
+        assert queries.plan_summary(without.id) is None
+        user, plan = queries.signed_in_user_with_plan_summary(without.id)
+    assert user is not None and user.full_name == without.full_name and plan is None
