@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-import json
 from datetime import UTC, date, datetime
 from typing import Any
 
