@@ -21,7 +21,7 @@ from ..common.rendering import link_key, render_page, wants_fragment
 from ..common.security import csrf_token
 from ..common.sessions import seconds_left
 from ..common.stencil import Field, StencilError, field, fill, kept_stencils, stencil
-from .step_rows import step_rows
+from .step_rows import rows_by_group, step_rows
 from .view import GROUP_ORDER, PlanView
 
 TEMPLATE = "plan/index.html"
@@ -69,9 +69,9 @@ def _from_stencil(view: PlanView) -> str:
         "progress_max": view.progress_max,
         "done": view.done,
     }
-    for key in groups:
+    for key, rows in rows_by_group(view.groups, language=language, csrf=csrf, you=you).items():
         values[f"count_{key}"] = len(view.groups[key])
-        values[f"rows_{key}"] = step_rows(view.groups[key], key, language=language, csrf=csrf, you=you)
+        values[f"rows_{key}"] = rows
     return fill(page, values)
 
 

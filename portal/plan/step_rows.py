@@ -49,33 +49,54 @@ def _due(value: object, language: str) -> str:
     return str(escape(format_date_in(value, language)))  # type: ignore[arg-type]
 
 
+class _RowWriter:
+    """Writes the rows of one page: what all its rows share is worked out once."""
+
+    def __init__(self, language: str, csrf: str, you: str) -> None:
+        self.language = language
+        self.csrf = str(escape(csrf))
+        self.you = str(escape(you))
+        self.kept = kept_stencils("plan_step_rows")
+        self.where = link_key()
+        self.by_kind: dict[tuple[str, bool, bool], str] = {}
+        self.names: dict[int, str] = {}  # escaped name by organisation
+
+    def _stencil(self, kind: tuple[str, bool, bool]) -> str:
+        found = self.by_kind[kind] = stencil(self.kept, (*kind, self.language, self.where),
+                                             lambda: render_template(TEMPLATE, row=RowKind(*kind)))
+        return found
+
+    def rows(self, steps: Iterable[StepSummary], group: str) -> Markup:
+        by_kind, names, language, csrf, overdue = self.by_kind, self.names, self.language, self.csrf, \
+            group == "overdue"
+        rows = []
+        for step in steps:
+            kind = ("overdue" if overdue else step.status, step.added_by_role == "client",
+                    step.due_date is not None)
+            row_stencil = by_kind.get(kind) or self._stencil(kind)
+            organisation = step.responsible_organisation
+            if organisation is None:
+                name = self.you
+            else:
+                name = names.get(id(organisation)) or names.setdefault(
+                    id(organisation), str(escape(organisation.name(language))))
+            rows.append(row_stencil % {
+                "sid": step.id,
+                "title": escape(step.title),
+                "responsible": name,
+                "due": _due(step.due_date, language) if kind[2] else "",
+                "csrf": csrf,
+            })
+        return Markup("".join(rows))
+
+
 def step_rows(steps: Iterable[StepSummary], group: str, *, language: str, csrf: str, you: str) -> Markup:
     """The rows of one group of the plan page. `you` is what the responsible column says for the client's own
     steps."""
-    kept = kept_stencils("plan_step_rows")
-    where = link_key()
-    csrf_value = str(escape(csrf))
-    you_value = str(escape(you))
-    responsible: dict[int, str] = {}  # escaped name by organisation, for this call
-    overdue = group == "overdue"
-    rows = []
-    for step in steps:
-        key = ("overdue" if overdue else step.status, step.added_by_role == "client", step.due_date is not None,
-               language, where)
-        row_stencil = kept.get(key)
-        if row_stencil is None:
-            row_stencil = stencil(kept, key, lambda key=key: render_template(TEMPLATE, row=RowKind(*key[:3])))
-        organisation = step.responsible_organisation
-        if organisation is None:
-            name = you_value
-        else:
-            name = responsible.get(id(organisation)) or responsible.setdefault(
-                id(organisation), str(escape(organisation.name(language))))
-        rows.append(row_stencil % {
-            "sid": str(step.id),
-            "title": escape(step.title),
-            "responsible": name,
-            "due": _due(step.due_date, language) if key[2] else "",
-            "csrf": csrf_value,
-        })
-    return Markup("".join(rows))
+    return _RowWriter(language, csrf, you).rows(steps, group)
+
+
+def rows_by_group(groups: dict[str, list[StepSummary]], *, language: str, csrf: str, you: str) -> dict[str, Markup]:
+    """The rows of every group that has steps, written together."""
+    writer = _RowWriter(language, csrf, you)
+    return {key: writer.rows(steps, key) for key, steps in groups.items() if steps}
