@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Dialect, Engine, Executable, create_engine, event
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 
@@ -43,15 +44,27 @@ def plain_rows(statement: Executable, parameters: Mapping[str, object]) -> Seque
     Python types (UUID, date, datetime with its zone), and SQLAlchemy's execution and result processing cost
     twice what the driver does. SQLite keeps UUIDs and times as text, so there SQLAlchemy's types turn them
     back; and where something listens for statements (query counters), the statement goes where they see it."""
-    session = db.session
-    bind = session.get_bind()
-    if session.in_transaction() or not isinstance(bind, Engine):
+    made = _session_if_made()
+    bind = made.get_bind() if made is not None else db.sessionmaker.kw.get("bind")
+    if not isinstance(bind, Engine) or (made is not None and _has_work(made)):
+        session = db.session  # bound to a connection (the tests' transaction), or with this request's changes
         session.flush()
         return session.connection().execute(statement, parameters).all()
     if bind.dialect.name != "postgresql" or bind.dispatch.before_cursor_execute:
         with _autocommit(bind).connect() as connection:
             return connection.execute(statement, parameters).all()
     return driver_rows(_reading_engine(bind), statement, parameters)
+
+
+def _session_if_made() -> Session | None:
+    """The request's ORM session if something made one: making one just to learn it has no transaction, and
+    closing it at the end of the request, costs as much as the read."""
+    sessions = g.get("_sqlalchemy_sessions")  # where Flask-SQLAlchemy-Lite keeps a context's sessions
+    return sessions.get("default") if sessions else None
+
+
+def _has_work(session: Session) -> bool:
+    return bool(session.in_transaction() or session.new or session.dirty or session.deleted)
 
 
 def driver_rows(engine: Engine, statement: Executable, parameters: Mapping[str, object]) -> Sequence[Any]:
