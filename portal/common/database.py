@@ -71,10 +71,15 @@ def driver_rows(engine: Engine, statement: Executable, parameters: Mapping[str, 
     """The rows as the driver gives them, from the statement compiled once for the engine's dialect."""
     sql, defaults = _compiled(statement, engine.dialect)
     connection = engine.raw_connection()
+    cursor = None
     try:
         cursor = connection.cursor()
         cursor.execute(sql, {**defaults, **parameters})
         return cursor.fetchall()  # type: ignore[no-any-return]
+    except engine.dialect.loaded_dbapi.Error as error:
+        if engine.dialect.is_disconnect(error, connection.dbapi_connection, cursor):
+            connection.invalidate(error)  # a lost connection must not go back to the pool
+        raise
     finally:
         connection.close()
 
@@ -94,13 +99,15 @@ def _autocommit(engine: Engine) -> Engine:
     return found
 
 
+READING_ENGINE_OPTIONS: dict[str, Any] = {"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None}
+
+
 def _reading_engine(engine: Engine) -> Engine:
     """An engine of its own for plain reads, in autocommit from the connection's start (an execution option on
     the main engine would switch each connection to autocommit and back at every checkout)."""
     found = _READING.get(engine)
     if found is None:
-        found = _READING[engine] = create_engine(engine.url, isolation_level="AUTOCOMMIT",
-                                                 pool_reset_on_return=None)
+        found = _READING[engine] = create_engine(engine.url, **READING_ENGINE_OPTIONS)
     return found
 
 

@@ -104,6 +104,11 @@ class PlanStep(IdMixin, TimestampMixin, Base):
     def is_overdue(self, today: date) -> bool:
         return self.status == StepStatus.TODO and self.due_date is not None and self.due_date < today
 
+    @property
+    def done_at(self) -> datetime | None:
+        """When a done step was done (the plan page lists the latest first)."""
+        return (self.status_changed_at or self.created_at) if self.status == StepStatus.DONE else None
+
 
 class PlanStepEvent(IdMixin, Base):
     """One change to a step. Never updated or deleted (the database refuses); undo is a new event."""

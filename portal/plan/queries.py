@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ScalarSelect, Select, and_, bindparam, func, select
+from sqlalchemy import ScalarSelect, Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import joinedload
 
 from ..auth.identity import SignedInUser
@@ -47,8 +47,7 @@ class StepSummary:
     status: str
     due_date: date | None
     added_by_role: str
-    status_changed_at: datetime | None
-    created_at: datetime
+    done_at: datetime | None  # for a done step, when it was done
     responsible_organisation: OrganisationName | None
     links: dict[str, str] | None = None  # filled in by PlanView where a page needs them
 
@@ -77,7 +76,8 @@ def _steps_as_json(dialect_name: str) -> ScalarSelect[Any]:
     return (
         select(aggregate(array(
             PlanStep.id, PlanStep.position, PlanStep.title, PlanStep.status, PlanStep.due_date,
-            PlanStep.added_by_role, PlanStep.status_changed_at, PlanStep.created_at,
+            PlanStep.added_by_role,
+            case((PlanStep.status == StepStatus.DONE, func.coalesce(PlanStep.status_changed_at, PlanStep.created_at))),
             PlanStep.responsible_organisation_id, Organisation.name_fi, Organisation.name_sv, Organisation.name_en,
         )))
         .select_from(PlanStep)
@@ -134,7 +134,7 @@ def _summary(row: Sequence[Any]) -> PlanSummary | None:
         steps_json = json.loads(steps_json)
     organisations: dict[str, OrganisationName] = {}
     steps = []
-    for (step_id, position, title, step_status, due, added_by_role, changed_at, created_at, org_id,
+    for (step_id, position, title, step_status, due, added_by_role, done_at, org_id,
          name_fi, name_sv, name_en) in steps_json or ():
         if step_id is None:  # SQLite aggregates a plan with no steps to one array of nulls
             continue
@@ -145,7 +145,7 @@ def _summary(row: Sequence[Any]) -> PlanSummary | None:
                 org = organisations[org_id] = OrganisationName(name_fi, name_sv, name_en)
         steps.append(StepSummary(
             _step_id(step_id), position, title, step_status, date.fromisoformat(due) if due else None,
-            added_by_role, _moment(changed_at), _moment(created_at), org,  # type: ignore[arg-type]
+            added_by_role, _moment(done_at), org,
         ))
     if isinstance(agreed_at, str):  # SQLite's plain rows: only PostgreSQL's driver gives the zone
         agreed_at = _moment(agreed_at)

@@ -64,7 +64,7 @@ class PlanView:
         far = date.max
         for key in ("overdue", "todo", "cant_do"):
             view.groups[key].sort(key=lambda s: (s.due_date or far, s.position))
-        view.groups["done"].sort(key=lambda s: s.status_changed_at or s.created_at, reverse=True)
+        view.groups["done"].sort(key=lambda s: s.done_at, reverse=True)
         view.total = len(plan.steps)
         view.done = len(view.groups["done"])
         return view

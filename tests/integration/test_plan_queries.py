@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
+import psycopg
 import pytest
 from flask import Flask
-from sqlalchemy import Date, String, Uuid, bindparam, event, literal, select
+from sqlalchemy import Date, String, Uuid, bindparam, create_engine, event, func, literal, select, text
 
-from portal.common.database import driver_rows
+from portal.common.database import READING_ENGINE_OPTIONS, driver_rows
 from portal.extensions import db
 from portal.models import Organisation
 from portal.models.base import UTCDateTime
@@ -96,7 +97,8 @@ def test_plain_rows_in_a_transaction_see_what_it_changed(app: Flask, jobseeker: 
 
 def test_the_summary_has_each_steps_values_as_they_are_stored(app: Flask, jobseeker: ClientWithPlan) -> None:
     """The steps come as one JSON array: ids, dates, times with their zone and agencies must survive it."""
-    done, own, _ = jobseeker.steps
+    done, own, done_long_ago = jobseeker.steps
+    done_long_ago.status, done_long_ago.status_changed_at = "done", None  # done before changes were timed
     done.status, done.status_changed_at, done.due_date = "done", datetime(2026, 3, 1, 23, 30, 5, 123456, tzinfo=UTC), \
         date(2026, 12, 24)
     own.responsible_organisation_id, own.due_date, own.title = None, None, 'Oma "askel" <b> & 100 %'
@@ -107,9 +109,11 @@ def test_the_summary_has_each_steps_values_as_they_are_stored(app: Flask, jobsee
     by_id = {step.id: step for step in summary.steps}
     assert set(by_id) == {str(step.id) for step in jobseeker.steps}
     got = by_id[str(done.id)]
-    assert (got.status, got.status_changed_at, got.due_date) == ("done", done.status_changed_at, date(2026, 12, 24))
-    assert got.status_changed_at is not None and got.status_changed_at.tzinfo is not None
-    assert got.created_at == done.created_at and got.position == done.position
+    assert (got.status, got.done_at, got.due_date) == ("done", done.status_changed_at, date(2026, 12, 24))
+    assert got.done_at is not None and got.done_at.tzinfo is not None
+    assert got.position == done.position
+    assert by_id[str(done_long_ago.id)].done_at == done_long_ago.created_at
+    assert by_id[str(own.id)].done_at is None  # only done steps have a time
     assert got.responsible_organisation is not None
     agency = db.session.get(Organisation, done.responsible_organisation_id)
     assert agency is not None and got.responsible_organisation.name("sv") == agency.name("sv")
@@ -126,3 +130,18 @@ def test_a_plan_without_steps_and_a_client_without_a_plan(app: Flask) -> None:
         assert queries.plan_summary(without.id) is None
         user, plan = queries.signed_in_user_with_plan_summary(without.id)
     assert user is not None and user.full_name == without.full_name and plan is None
+
+
+def test_a_lost_connection_is_not_handed_out_again(app: Flask) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's own rows are read only on PostgreSQL; SQLite's go through SQLAlchemy's types")
+    engine = create_engine(db.engine.url, **READING_ENGINE_OPTIONS, pool_size=1, max_overflow=0)
+    try:
+        (pid,), = driver_rows(engine, select(func.pg_backend_pid()), {})
+        with db.engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(psycopg.OperationalError):
+            driver_rows(engine, select(literal(1)), {})
+        assert driver_rows(engine, select(literal(1)), {}) == [(1,)]  # on a new connection
+    finally:
+        engine.dispose()

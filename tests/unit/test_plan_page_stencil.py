@@ -31,8 +31,8 @@ def _step(group: str, n: int) -> StepSummary:
     return StepSummary(
         id=uuid.uuid4(), position=n, title=f"{NASTY} {n}", status=status, due_date=due,
         added_by_role="client" if n % 3 == 0 else "staff",
-        status_changed_at=datetime(2026, 11, n + 1, tzinfo=UTC) if status == "done" else None,
-        created_at=datetime(2026, 10, 1, tzinfo=UTC), responsible_organisation=KELA if n % 3 else None,
+        done_at=datetime(2026, 11, n + 1, tzinfo=UTC) if status == "done" else None,
+        responsible_organisation=KELA if n % 3 else None,
     )
 
 

@@ -24,8 +24,8 @@ KENO = OrganisationName("Keski-Uudenmaan hyvinvointialue", "Mellersta Nylands vÃ
 def _step(status: str, own: bool, due: date | None, organisation: OrganisationName | None) -> StepSummary:
     return StepSummary(
         id=uuid.uuid4(), position=1, title='Ask about "rehab" <b>& soon</b> 100 %', status=status, due_date=due,
-        added_by_role="client" if own else "staff", status_changed_at=None,
-        created_at=datetime(2026, 11, 1, tzinfo=UTC), responsible_organisation=organisation,
+        added_by_role="client" if own else "staff",
+        done_at=datetime(2026, 11, 1, tzinfo=UTC) if status == "done" else None, responsible_organisation=organisation,
     )
 
 
