@@ -132,12 +132,11 @@ def _summary(row: Sequence[Any]) -> PlanSummary | None:
         return None
     if isinstance(steps_json, str):  # SQLite gives the JSON as text; psycopg has read it already
         steps_json = json.loads(steps_json)
+    # A plan with no steps: PostgreSQL's json_agg gives NULL, SQLite's json_group_array "[]".
     organisations: dict[str, OrganisationName] = {}
     steps = []
     for (step_id, position, title, step_status, due, added_by_role, done_at, org_id,
          name_fi, name_sv, name_en) in steps_json or ():
-        if step_id is None:  # SQLite aggregates a plan with no steps to one array of nulls
-            continue
         org = None
         if org_id is not None:
             org = organisations.get(org_id)
@@ -147,8 +146,6 @@ def _summary(row: Sequence[Any]) -> PlanSummary | None:
             _step_id(step_id), position, title, step_status, date.fromisoformat(due) if due else None,
             added_by_role, _moment(done_at), org,
         ))
-    if isinstance(agreed_at, str):  # SQLite's plain rows: only PostgreSQL's driver gives the zone
-        agreed_at = _moment(agreed_at)
     return PlanSummary(plan_id, version, status, goals, agreed_at, steps)
 
 

@@ -145,3 +145,12 @@ def test_a_lost_connection_is_not_handed_out_again(app: Flask) -> None:
         assert driver_rows(engine, select(literal(1)), {}) == [(1,)]  # on a new connection
     finally:
         engine.dispose()
+
+
+def test_an_agreed_plans_time_keeps_its_zone(app: Flask, jobseeker: ClientWithPlan) -> None:
+    jobseeker.plan.status, jobseeker.plan.agreed_at = "agreed", datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    db.session.flush()
+    with app.test_request_context("/plan"):
+        summary = queries.plan_summary(jobseeker.user.id)
+    assert summary is not None and summary.agreed_at == datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    assert summary.agreed_at.tzinfo is not None
