@@ -104,7 +104,8 @@ READING_ENGINE_OPTIONS: dict[str, Any] = {"isolation_level": "AUTOCOMMIT", "pool
 
 def _reading_engine(engine: Engine) -> Engine:
     """An engine of its own for plain reads, in autocommit from the connection's start (an execution option on
-    the main engine would switch each connection to autocommit and back at every checkout)."""
+    the main engine would switch each connection to autocommit and back at every checkout). Made from the main
+    engine's URL, which is all the app configures (config.py)."""
     found = _READING.get(engine)
     if found is None:
         found = _READING[engine] = create_engine(engine.url, **READING_ENGINE_OPTIONS)
