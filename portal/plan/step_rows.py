@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from flask import render_template
@@ -45,8 +46,8 @@ class RowKind:
 
 
 @lru_cache(maxsize=4096)
-def _due(value: object, language: str) -> str:
-    return str(escape(format_date_in(value, language)))  # type: ignore[arg-type]
+def _due(value: date, language: str) -> str:
+    return str(escape(format_date_in(value, language)))
 
 
 class _RowWriter:
@@ -67,8 +68,8 @@ class _RowWriter:
         return found
 
     def rows(self, steps: Iterable[StepSummary], group: str) -> Markup:
-        by_kind, names, language, csrf, overdue = self.by_kind, self.names, self.language, self.csrf, \
-            group == "overdue"
+        by_kind, names, language, csrf = self.by_kind, self.names, self.language, self.csrf
+        overdue = group == "overdue"
         rows = []
         for step in steps:
             kind = ("overdue" if overdue else step.status, step.added_by_role == "client",
@@ -91,8 +92,8 @@ class _RowWriter:
 
 
 def step_rows(steps: Iterable[StepSummary], group: str, *, language: str, csrf: str, you: str) -> Markup:
-    """The rows of one group of the plan page. `you` is what the responsible column says for the client's own
-    steps."""
+    """The rows of one group of the plan page. `you` is what the responsible column says for a step no agency is
+    responsible for (the client's own)."""
     return _RowWriter(language, csrf, you).rows(steps, group)
 
 
