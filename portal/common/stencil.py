@@ -55,7 +55,10 @@ def field(name: str) -> Field:
 
 def to_format(html: str) -> str:
     """A render with markers, as a %-format string with one %(field)s per marker."""
-    return _MARKER.sub(r"%(\1)s", html.replace("%", "%%"))
+    formatted = _MARKER.sub(r"%(\1)s", html.replace("%", "%%"))
+    if "\x00" in formatted:  # a marker the template changed (a filter, a slice): its value would be lost
+        raise StencilError(f"a stencilled template changed a field: {formatted[formatted.index(chr(0)):][:40]!r}")
+    return formatted
 
 
 def kept_stencils(namespace: str) -> dict[Hashable, str]:

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask, render_template
 
 from portal.common.i18n import format_date_in
-from portal.common.stencil import StencilError
+from portal.common.stencil import StencilError, field, to_format
 from portal.plan.queries import OrganisationName, StepSummary
 from portal.plan.step_rows import RowKind, step_rows
 from portal.plan.view import add_step_links
@@ -85,3 +85,9 @@ def test_the_row_template_may_not_test_a_field_or_use_an_unknown_one() -> None:
         assert kind.responsible == "You"
     with pytest.raises(StencilError):
         kind.description  # noqa: B018
+
+
+def test_a_field_the_template_changes_is_refused_not_lost() -> None:
+    with pytest.raises(StencilError):
+        to_format(f"<p>{field('title').upper()}</p>")
+    assert to_format(f"<p>{field('title')} 100 %</p>") == "<p>%(title)s 100 %%</p>"
