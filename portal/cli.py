@@ -1,4 +1,4 @@
-"""Commands: `flask --app portal db-upgrade`, `seed-demo`, `send-reminders`."""
+"""Commands: `flask --app portal db-upgrade`, `seed-demo`, `send-reminders`, `clean-up`."""
 
 from __future__ import annotations
 
@@ -25,6 +25,15 @@ def init_app(app: Flask) -> None:
         report = send_due()
         click.echo(f"Reminders: {report.sent} sent, {report.failed} failed, {report.skipped} not needed, "
                    f"{report.unknown} with an unknown outcome (not sent again).")
+
+    @app.cli.command("clean-up")
+    def clean_up() -> None:
+        """Delete what is kept only for a while (run from cron, e.g. hourly; safe to overlap)."""
+        from .appointments.booking_answers import forget_abandoned
+
+        deleted = forget_abandoned()
+        db.session.commit()
+        click.echo(f"Abandoned bookings whose answers were deleted: {deleted}.")
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:

@@ -75,3 +75,18 @@ def test_abandoned_answers_go_after_a_day(signed_in: PortalClient) -> None:
     db.session.execute(BookingAnswers.__table__.update().values(updated_at=utcnow() - timedelta(days=2)))
     walk_to_check(signed_in, make_slot())  # a new booking in progress
     assert db.session.scalar(select(func.count()).select_from(BookingAnswers)) == 1
+
+
+def test_the_clean_up_command_forgets_abandoned_answers_without_a_new_booking(
+    app: Flask, signed_in: PortalClient
+) -> None:
+    _answer_needs(signed_in)
+    fresh = ClientFactory()
+    db.session.add(BookingAnswers(id=uuid.uuid4(), client_id=fresh.id, answers={"other_needs": "fresh"},
+                                  updated_at=utcnow()))
+    db.session.execute(BookingAnswers.__table__.update().where(BookingAnswers.client_id != fresh.id)
+                       .values(updated_at=utcnow() - timedelta(days=2)))
+    result = app.test_cli_runner().invoke(args=["clean-up"])
+    assert result.exit_code == 0, result.output
+    assert "Abandoned bookings whose answers were deleted: 1." in result.output
+    assert db.session.scalars(select(BookingAnswers.client_id)).all() == [fresh.id]
