@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Mapping
+from operator import itemgetter
+from typing import Any
 
 from flask import current_app
 from markupsafe import Markup, escape
@@ -55,13 +57,29 @@ def field(name: str) -> Field:
 
 def to_format(html: str) -> str:
     """A render with markers, as a %-format string with one %(field)s per marker."""
-    formatted = _MARKER.sub(r"%(\1)s", html.replace("%", "%%"))
+    return _check(_MARKER.sub(r"%(\1)s", html.replace("%", "%%")))
+
+
+def _check(formatted: str) -> str:
     if "\x00" in formatted:  # a marker the template changed (a filter, a slice): its value would be lost
         raise StencilError(f"a stencilled template changed a field: {formatted[formatted.index(chr(0)):][:40]!r}")
     return formatted
 
 
-def kept_stencils(namespace: str) -> dict[Hashable, str]:
+Picker = Callable[[Mapping[str, object]], tuple[object, ...]]
+
+
+def to_positional(html: str) -> tuple[str, Picker]:
+    """A render with markers, as a format string with positional %s fields and what picks a mapping's values
+    in their order: a third faster to fill than by name, for stencils filled many times a page."""
+    names = _MARKER.findall(html)
+    formatted = _check(_MARKER.sub("%s", html.replace("%", "%%")))
+    if len(names) == 1:
+        return formatted, lambda values: (values[names[0]],)
+    return formatted, itemgetter(*names)
+
+
+def kept_stencils(namespace: str) -> dict[Hashable, Any]:
     """This process's stencils of one namespace; in debug mode, where templates are read anew, a new dict
     every time, so nothing is kept."""
     if current_app.debug:
@@ -69,11 +87,12 @@ def kept_stencils(namespace: str) -> dict[Hashable, str]:
     return current_app.extensions.setdefault("stencils", {}).setdefault(namespace, {})  # type: ignore[no-any-return]
 
 
-def stencil(kept: dict[Hashable, str], key: Hashable, render: Callable[[], str]) -> str:
-    """The stencil for one kind: rendered (by `render`, with markers) the first time and kept."""
+def stencil(kept: dict[Hashable, Any], key: Hashable, render: Callable[[], str],
+            convert: Callable[[str], Any] = to_format) -> Any:
+    """The stencil for one kind: rendered (by `render`, with markers) and converted the first time, and kept."""
     found = kept.get(key)
     if found is None:
-        found = to_format(render())
+        found = convert(render())
         if len(kept) < _MAX_STENCILS:
             kept[key] = found
     return found

@@ -10,8 +10,7 @@ tests/unit/test_plan_page_stencil.py compares them for every kind.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Response, current_app, make_response, render_template, request, session
 from flask_login import current_user
@@ -44,8 +43,7 @@ def _fits_stencil() -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class PageKind:
+class PageKind(NamedTuple):
     language: str
     role: str
     has_plan: bool
@@ -53,16 +51,17 @@ class PageKind:
 
 
 def _from_stencil(view: PlanView) -> str:
+    user = current_user._get_current_object()
     language = locale_code()
     groups = tuple(key for key in GROUP_ORDER if view.groups.get(key))
-    kind = PageKind(language, current_user.role, view.plan is not None, groups)
+    kind = PageKind(language, user.role, view.plan is not None, groups)
     page = stencil(kept_stencils("plan_page"), (kind, *link_key(), request.path), lambda: _render_stencil(kind))
     csrf = csrf_token()
     you = gettext("You")
     values: dict[str, Any] = {
         "csrf": csrf,
         "seconds_left": seconds_left(),
-        "user_name": current_user.full_name,
+        "user_name": user.full_name,
         "goals": view.goals_text,
         "version": view.version_text,
         "progress": view.progress_text,

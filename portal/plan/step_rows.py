@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from ..common.i18n import format_date_in
 from ..common.rendering import link_key
-from ..common.stencil import Field, StencilError, field, kept_stencils, stencil
+from ..common.stencil import Field, Picker, StencilError, field, kept_stencils, stencil, to_positional
 from .queries import StepSummary
 from .view import STEP_LINKS, step_link_pattern
 
@@ -59,13 +59,13 @@ class _RowWriter:
         self.you = str(escape(you))
         self.kept = kept_stencils("plan_step_rows")
         self.where = link_key()
-        self.by_kind: dict[tuple[str, bool, bool], str] = {}
+        self.by_kind: dict[tuple[str, bool, bool], tuple[str, Picker]] = {}
         self.names: dict[int, str] = {}  # escaped name by organisation
 
-    def _stencil(self, kind: tuple[str, bool, bool]) -> str:
+    def _stencil(self, kind: tuple[str, bool, bool]) -> tuple[str, Picker]:
         found = self.by_kind[kind] = stencil(self.kept, (*kind, self.language, self.where),
-                                             lambda: render_template(TEMPLATE, row=RowKind(*kind)))
-        return found
+                                             lambda: render_template(TEMPLATE, row=RowKind(*kind)), to_positional)
+        return found  # type: ignore[no-any-return]
 
     def rows(self, steps: Iterable[StepSummary], group: str) -> Markup:
         by_kind, names, language, csrf = self.by_kind, self.names, self.language, self.csrf
@@ -74,20 +74,20 @@ class _RowWriter:
         for step in steps:
             kind = ("overdue" if overdue else step.status, step.added_by_role == "client",
                     step.due_date is not None)
-            row_stencil = by_kind.get(kind) or self._stencil(kind)
+            row_stencil, pick = by_kind.get(kind) or self._stencil(kind)
             organisation = step.responsible_organisation
             if organisation is None:
                 name = self.you
             else:
                 name = names.get(id(organisation)) or names.setdefault(
                     id(organisation), str(escape(organisation.name(language))))
-            rows.append(row_stencil % {
+            rows.append(row_stencil % pick({
                 "sid": step.id,
                 "title": escape(step.title),
                 "responsible": name,
                 "due": _due(step.due_date, language) if kind[2] else "",
                 "csrf": csrf,
-            })
+            }))
         return Markup("".join(rows))
 
 

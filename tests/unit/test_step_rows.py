@@ -11,7 +11,7 @@ import pytest
 from flask import Flask, render_template
 
 from portal.common.i18n import format_date_in
-from portal.common.stencil import StencilError, field, to_format
+from portal.common.stencil import StencilError, field, to_format, to_positional
 from portal.plan.queries import OrganisationName, StepSummary
 from portal.plan.step_rows import RowKind, step_rows
 from portal.plan.view import add_step_links
@@ -91,3 +91,11 @@ def test_a_field_the_template_changes_is_refused_not_lost() -> None:
     with pytest.raises(StencilError):
         to_format(f"<p>{field('title').upper()}</p>")
     assert to_format(f"<p>{field('title')} 100 %</p>") == "<p>%(title)s 100 %%</p>"
+
+
+def test_a_positional_stencil_fills_its_fields_in_order_and_keeps_percent_signs() -> None:
+    html = f"<p id='{field('sid')}'>100 %{field('title')} ({field('sid')})</p>"
+    stencil_format, pick = to_positional(html)
+    assert stencil_format % pick({"title": "Työ", "sid": "7"}) == "<p id='7'>100 %Työ (7)</p>"
+    single_format, single = to_positional(f"<b>{field('title')}</b>")
+    assert single_format % single({"title": "x"}) == "<b>x</b>"
