@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
+from portal.common.i18n import HELSINKI, today_in_helsinki
 from portal.extensions import db
 from portal.models import Slot, User, utcnow
 
 from .factories import OrganisationFactory, StaffFactory
 
 
-def make_slot(starts_in: timedelta = timedelta(days=3), *, organisation_id: uuid.UUID | None = None,
+def three_days_ahead_at_ten() -> datetime:
+    """A time of a working day, so that tests' later times the same day stay on that Helsinki day whatever the
+    hour the tests run at."""
+    day = today_in_helsinki() + timedelta(days=3)
+    return datetime.combine(day, time(10, 0), HELSINKI).astimezone(UTC)
+
+
+def make_slot(starts_in: timedelta | None = None, *, organisation_id: uuid.UUID | None = None,
               staff: User | None = None, starts_at: datetime | None = None, **fields: object) -> Slot:
+    """A published slot, by default three days ahead at 10:00 in Helsinki; `starts_in` counts from now."""
     staff = staff or StaffFactory(organisation_id=organisation_id or OrganisationFactory().id)
-    starts = starts_at or (utcnow() + starts_in).replace(second=0, microsecond=0)
+    starts = starts_at
+    if starts is None:
+        starts = three_days_ahead_at_ten() if starts_in is None else (utcnow() + starts_in).replace(second=0,
+                                                                                                    microsecond=0)
     slot = Slot(id=uuid.uuid4(), organisation_id=staff.organisation_id, staff_id=staff.id,
                 created_by_id=staff.id, starts_at=starts, ends_at=starts + timedelta(minutes=45),
                 location="Kielotie 13, Vantaa", **fields)
