@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ScalarSelect, Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -51,27 +51,25 @@ class Refusal(enum.StrEnum):
     TAKEN = "taken"
 
 
-def _taken_seats() -> Select:  # type: ignore[type-arg]
+def _taken_seats() -> ScalarSelect[int]:
+    """The seats held in a slot, counted for each candidate slot through the partial unique index on
+    (slot_id, seat): grouping every appointment there is would grow with the years of bookings."""
     return (
-        select(Appointment.slot_id, func.count().label("taken"))
-        .where(Appointment.status.in_(SEAT_HOLDING))
-        .group_by(Appointment.slot_id)
-        .subquery()
+        select(func.count())
+        .select_from(Appointment)
+        .where(Appointment.slot_id == Slot.id, Appointment.status.in_(SEAT_HOLDING))
+        .correlate(Slot)
+        .scalar_subquery()
     )
 
 
 def _free_slots(now: datetime) -> Select:  # type: ignore[type-arg]
     """Slots a client may book now: published, public, far enough ahead, with a seat left."""
-    taken = _taken_seats()
-    return (
-        select(Slot)
-        .outerjoin(taken, taken.c.slot_id == Slot.id)
-        .where(
-            Slot.status == SlotStatus.PUBLISHED,
-            Slot.internal.is_(False),
-            Slot.starts_at >= now + BOOKING_NOTICE,
-            func.coalesce(taken.c.taken, 0) < Slot.capacity,
-        )
+    return select(Slot).where(
+        Slot.status == SlotStatus.PUBLISHED,
+        Slot.internal.is_(False),
+        Slot.starts_at >= now + BOOKING_NOTICE,
+        _taken_seats() < Slot.capacity,
     )
 
 
