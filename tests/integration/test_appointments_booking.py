@@ -12,6 +12,7 @@ from portal.models import Appointment, AppointmentEvent, ReminderOutbox, SlotSta
 
 from ..support.appointments import confirm_fields, make_slot, walk_to_check
 from ..support.client import PortalClient
+from ..support.factories import ClientFactory
 
 
 @pytest.fixture()
@@ -298,3 +299,29 @@ def test_choices_are_sorted_by_the_name_in_the_readers_language(signed_in: Porta
         column = {"fi": 0, "sv": 1, "en": 2}[lang]
         positions = {key: page.index(names[key][column]) for key in names}
         assert "".join(sorted(positions, key=positions.__getitem__)) == order, (lang, positions)
+
+
+def test_a_time_is_free_while_a_seat_is_left_and_a_cancelled_seat_is_free_again(app) -> None:  # type: ignore[no-untyped-def]
+    from portal.appointments import queries
+
+    slot = make_slot(capacity=2)
+    clients = [ClientFactory(), ClientFactory()]
+
+    def listed() -> bool:
+        return slot.id in [free.id for free in queries.free_slots(slot.organisation_id, None, utcnow())]
+
+    def hold(seat: int) -> Appointment:
+        appointment = Appointment(slot_id=slot.id, seat=seat, client_id=clients[seat - 1].id,
+                                  booked_by_id=clients[seat - 1].id, booked_by_role="client")
+        db.session.add(appointment)
+        db.session.flush()
+        return appointment
+
+    assert listed()
+    hold(1)
+    assert listed()  # one seat of two is left
+    second = hold(2)
+    assert not listed()
+    second.status = "cancelled"
+    db.session.flush()
+    assert listed()
