@@ -15,6 +15,12 @@ from ..common.rendering import render_page
 bp = Blueprint("pages", __name__)
 
 
+# A link on another site may switch the language this browser shows (a cookie), but only the user's own click
+# on our pages changes the language saved on their account, which their reminders use. Browsers say where a
+# request came from in Sec-Fetch-Site; one that does not say is taken at its word, as before.
+FROM_ANOTHER_SITE = frozenset({"cross-site", "same-site"})
+
+
 @bp.get("/language/<code>")
 @writes_on_get
 @public
@@ -31,7 +37,7 @@ def switch_language(code: str) -> Response:
         secure=current_app.config["SESSION_COOKIE_SECURE"],
         httponly=True,
     )
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and request.headers.get("Sec-Fetch-Site") not in FROM_ANOTHER_SITE:
         remember_locale(current_user._get_current_object(), code)
     return response
 

@@ -148,6 +148,17 @@ def test_sign_in_next_is_only_followed_on_site(client: PortalClient, jobseeker) 
 
 
 def test_chosen_language_is_remembered_for_the_signed_in_user(signed_in: PortalClient, jobseeker) -> None:
-    signed_in.get("/language/sv", query_string={"next": "/plan"})
+    signed_in.get("/language/sv", query_string={"next": "/plan"}, headers={"Sec-Fetch-Site": "same-origin"})
     db.session.refresh(jobseeker.user)
     assert jobseeker.user.locale == "sv"
+
+
+def test_a_link_from_another_site_switches_the_page_language_but_not_the_accounts(
+    signed_in: PortalClient, jobseeker
+) -> None:
+    """The account's language is the one reminders are sent in: another site must not be able to change it."""
+    before = jobseeker.user.locale
+    response = signed_in.get("/language/en", query_string={"next": "/plan"}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert "lang=en" in response.headers["Set-Cookie"]
+    db.session.refresh(jobseeker.user)
+    assert jobseeker.user.locale == before != "en"
