@@ -134,7 +134,7 @@ def test_a_plan_without_steps_and_a_client_without_a_plan(app: Flask) -> None:
 
 def test_a_lost_connection_is_not_handed_out_again(app: Flask) -> None:
     if db.engine.dialect.name != "postgresql":
-        pytest.skip("psycopg's own rows are read only on PostgreSQL; SQLite's go through SQLAlchemy's types")
+        pytest.skip("a connection PostgreSQL drops; an SQLite file has no server connection to lose")
     engine = create_engine(db.engine.url, **READING_ENGINE_OPTIONS, pool_size=1, max_overflow=0)
     try:
         (pid,), = driver_rows(engine, select(func.pg_backend_pid()), {})
