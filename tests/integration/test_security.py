@@ -4,6 +4,8 @@ import pytest
 from flask import Flask
 from itsdangerous import URLSafeTimedSerializer
 
+from portal.extensions import db
+
 from ..support.client import PortalClient
 
 
@@ -50,6 +52,19 @@ def test_expired_csrf_token_returns_the_form_with_input_and_a_fresh_token(app: F
     assert fresh and fresh != token
     again = signed_in.post("/plan/steps/new", data={"csrf_token": fresh, "title": "Call the library"})
     assert again.status_code == 302
+
+
+def test_a_check_off_with_an_expired_token_says_so_above_the_steps(app: Flask, signed_in: PortalClient,
+                                                                  jobseeker) -> None:
+    step = jobseeker.steps[0]
+    response = signed_in.post(f"/plan/steps/{step.id}/done", data={"csrf_token": _expired_token(app, signed_in)})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    summary = page[page.index('class="error-summary"'):]
+    assert summary.index("There is a problem") < summary.index("Nothing was saved") < summary.index("</div>")
+    assert page.startswith("<!doctype html>") and "<title>Error:" in page
+    db.session.refresh(step)
+    assert step.status == "todo"
 
 
 @pytest.mark.parametrize(
