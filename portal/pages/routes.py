@@ -16,9 +16,18 @@ bp = Blueprint("pages", __name__)
 
 
 # A link on another site may switch the language this browser shows (a cookie), but only the user's own click
-# on our pages changes the language saved on their account, which their reminders use. Browsers say where a
-# request came from in Sec-Fetch-Site; one that does not say is taken at its word, as before.
-FROM_ANOTHER_SITE = frozenset({"cross-site", "same-site"})
+# on our pages (or their own typing) changes the language saved on their account, which their reminders use.
+# Browsers say where a request came from in Sec-Fetch-Site ("none": typed or bookmarked); an older browser that
+# does not say must send our own pages' address as its Referer, which our Referrer-Policy lets it send.
+FROM_THE_USER = frozenset({"same-origin", "none"})
+
+
+def _from_our_pages() -> bool:
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if fetched_from is not None:
+        return fetched_from in FROM_THE_USER
+    referrer = request.referrer or ""
+    return referrer == request.host_url.rstrip("/") or referrer.startswith(request.host_url)
 
 
 @bp.get("/language/<code>")
@@ -37,7 +46,7 @@ def switch_language(code: str) -> Response:
         secure=current_app.config["SESSION_COOKIE_SECURE"],
         httponly=True,
     )
-    if current_user.is_authenticated and request.headers.get("Sec-Fetch-Site") not in FROM_ANOTHER_SITE:
+    if current_user.is_authenticated and _from_our_pages():
         remember_locale(current_user._get_current_object(), code)
     return response
 

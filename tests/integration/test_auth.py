@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from flask import Flask
 
 from portal.extensions import db
@@ -151,6 +152,34 @@ def test_chosen_language_is_remembered_for_the_signed_in_user(signed_in: PortalC
     signed_in.get("/language/sv", query_string={"next": "/plan"}, headers={"Sec-Fetch-Site": "same-origin"})
     db.session.refresh(jobseeker.user)
     assert jobseeker.user.locale == "sv"
+
+
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "none"},  # typed or bookmarked
+    {"Referer": "http://localhost/plan"},  # an older browser, from our own page
+])
+def test_the_users_own_choice_is_remembered_without_sec_fetch_site_too(
+    signed_in: PortalClient, jobseeker, headers: dict[str, str]
+) -> None:
+    signed_in.get("/language/sv", query_string={"next": "/plan"}, headers=headers)
+    db.session.refresh(jobseeker.user)
+    assert jobseeker.user.locale == "sv"
+
+
+@pytest.mark.parametrize("headers", [
+    {},  # an older browser that says nothing of where it came from
+    {"Referer": "https://evil.example/page"},
+    {"Referer": "http://localhost.evil.example/"},
+    {"Sec-Fetch-Site": "same-site", "Referer": "http://localhost/plan"},
+])
+def test_a_switch_that_does_not_come_from_our_pages_leaves_the_accounts_language(
+    signed_in: PortalClient, jobseeker, headers: dict[str, str]
+) -> None:
+    before = jobseeker.user.locale
+    response = signed_in.get("/language/en", query_string={"next": "/plan"}, headers=headers)
+    assert "lang=en" in response.headers["Set-Cookie"]
+    db.session.refresh(jobseeker.user)
+    assert jobseeker.user.locale == before != "en"
 
 
 def test_a_link_from_another_site_switches_the_page_language_but_not_the_accounts(
