@@ -75,7 +75,10 @@ def main() -> None:
         for i in range(args.requests):
             one(i)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "60")))
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
+        stats.print_stats(int(os.environ.get("TOP", "60")))
+        if os.environ.get("CALLERS"):
+            stats.print_callers(os.environ["CALLERS"])
     else:
         from pyinstrument import Profiler
 

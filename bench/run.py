@@ -21,6 +21,7 @@ import json
 import os
 import re
 import resource
+import runpy
 import signal
 import subprocess
 import sys
@@ -41,6 +42,8 @@ DEFAULT_URLS = {
     "sqlite": f"sqlite:///{ROOT / 'instance' / 'bench.sqlite3'}",
 }
 DEFAULT_CLIENTS = {"postgresql": 100_000, "sqlite": 10_000}
+# gunicorn as in production: the project's gunicorn.conf.py, which the command line below only repeats
+PRODUCTION = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 TARGETS = {"throughput_ratio_min": 0.40, "p95_ratio_max": 3.0, "queries_max": 3, "page_weight_max_kb": 40}
 
 
@@ -57,9 +60,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (default 2)")
     p.add_argument("--max-requests", type=int, default=500_000, help="cap on responses per wrk thread")
     p.add_argument("--cookies", type=int, default=2000, help="signed-in clients the load picks from (default 2000)")
-    p.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
-    p.add_argument("--worker-class", default="gthread", help="gunicorn worker class (default gthread)")
-    p.add_argument("--worker-threads", type=int, default=4, help="threads per gthread worker (default 4)")
+    p.add_argument("--workers", type=int, default=PRODUCTION["workers"],
+                   help=f"gunicorn workers (default {PRODUCTION['workers']}, as gunicorn.conf.py)")
+    p.add_argument("--worker-class", default=PRODUCTION["worker_class"],
+                   help=f"gunicorn worker class (default {PRODUCTION['worker_class']})")
+    p.add_argument("--worker-threads", type=int, default=PRODUCTION["threads"],
+                   help=f"threads per gthread worker (default {PRODUCTION['threads']})")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--scenarios", default="bare,page,toggle,book", help="which loads to run, comma-separated")
     p.add_argument("--booking-slots", type=int, default=100,
@@ -172,12 +178,11 @@ def count_queries(app: Any, maker: CookieMaker, probes: dict[int, dict[str, Any]
 def start_gunicorn(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "gunicorn",
+        "--config", str(ROOT / "gunicorn.conf.py"),
         "--bind", f"127.0.0.1:{args.port}",
         "--workers", str(args.workers),
         "--worker-class", args.worker_class,
         "--threads", str(args.worker_threads),
-        "--backlog", "2048",
-        "--keep-alive", "5",
         "--log-level", "warning",
         "portal:create_app()",
     ]
