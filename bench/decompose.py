@@ -60,6 +60,14 @@ def _with_read_kept(app: Any, wait: float = 0.0) -> Any:
     return app
 
 
+def read_kept_app() -> Any:
+    """For gunicorn (bench/run.py --read-kept): the app with the plan page's read kept per client in each process,
+    to see what the page would serve with no round trip. An experiment, not something to serve."""
+    from portal import create_app
+
+    return _with_read_kept(create_app())
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql")

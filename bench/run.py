@@ -67,6 +67,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--worker-threads", type=int, default=PRODUCTION["threads"],
                    help=f"threads per gthread worker (default {PRODUCTION['threads']})")
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--read-kept", action="store_true",
+                   help="an experiment: serve the plan page with its read kept per client in each process "
+                        "(bench/decompose.py), to see what it would serve with no round trip to the database")
     p.add_argument("--scenarios", default="bare,page,toggle,book", help="which loads to run, comma-separated")
     p.add_argument("--booking-slots", type=int, default=100,
                    help="slots the booking clients compete for (default 100)")
@@ -184,7 +187,7 @@ def start_gunicorn(args: argparse.Namespace, env: dict[str, str]) -> subprocess.
         "--worker-class", args.worker_class,
         "--threads", str(args.worker_threads),
         "--log-level", "warning",
-        "portal:create_app()",
+        "bench.decompose:read_kept_app()" if args.read_kept else "portal:create_app()",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
@@ -351,6 +354,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"{report['started']} · gunicorn `{cfg['gunicorn']}` · wrk `-t{cfg['wrk_threads']} -c{cfg['connections']} "
         f"-d{cfg['duration']}s` (warm-up {cfg['warmup']} s each) · {os.cpu_count()} cores",
         "",
+        *(["**Experiment, not the portal as served: the plan page's read kept per client (`--read-kept`).**", ""]
+          if cfg.get("read_kept") else []),
         "| scenario | req/s | p50 ms | p95 ms | p99 ms | req/s vs bare | p95 vs bare | non-2xx | errors "
         "| CPU: gunicorn | PostgreSQL | wrk | other |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -465,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {
         "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "config": {"db": args.db, "url": re.sub(r"//[^@/]*@", "//", args.url), "gunicorn": gunicorn,
+                   "read_kept": args.read_kept,
                    "wrk_threads": args.wrk_threads, "connections": args.connections, "duration": args.duration,
                    "warmup": args.warmup, "cookies": args.cookies, "max_requests_per_thread": args.max_requests},
         "dataset": info,
