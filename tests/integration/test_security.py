@@ -104,6 +104,33 @@ def test_security_headers_and_csp_on_every_kind_of_response(signed_in: PortalCli
         assert response.headers["Referrer-Policy"] == "same-origin"
 
 
+def test_each_security_header_is_sent_once(signed_in: PortalClient) -> None:
+    for path in ("/plan", "/healthz", "/no-such-page"):
+        response = signed_in.get(path)
+        for name in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+            assert len(response.headers.getlist(name)) == 1, (path, name)
+
+
+def test_a_security_header_a_response_sets_itself_is_kept(app: Flask) -> None:
+    from flask import Response
+
+    with app.test_request_context("/healthz"):
+        response = app.process_response(Response("x", headers={"x-frame-options": "SAMEORIGIN"}))
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(("secure", "sent"), [(True, ["max-age=31536000; includeSubDomains"]), (False, [])])
+def test_hsts_only_when_served_over_https(app: Flask, monkeypatch: pytest.MonkeyPatch, secure: bool,
+                                          sent: list[str]) -> None:
+    from flask import Response
+
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", secure)
+    with app.test_request_context("/healthz"):
+        response = app.process_response(Response("x"))
+    assert response.headers.getlist("Strict-Transport-Security") == sent
+
+
 def test_personal_pages_are_not_stored(signed_in: PortalClient, jobseeker) -> None:
     for path in ("/", "/plan", f"/plan/steps/{jobseeker.steps[0].id}", "/plan/steps/new"):
         response = signed_in.get(path)
