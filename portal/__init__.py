@@ -25,7 +25,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         n = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from .common import database, i18n, rendering, security, sessions, transactions
+    from .common import database, i18n, limits, rendering, security, sessions, transactions
 
     i18n.compile_translations(app)
     db.init_app(app)
@@ -52,6 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     for blueprint in (auth_bp, home_bp, pages_bp, plan_bp, appointments_bp, staff_appointments_bp):
         app.register_blueprint(blueprint)
+    limits.init_app(app)
     init_errors(app)
 
     from .cli import init_app as init_cli
