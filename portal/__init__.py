@@ -25,11 +25,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         n = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from .common import database, i18n, limits, rendering, security, sessions, transactions
+    from .common import i18n, limits, rendering, security, sessions, transactions
 
     i18n.compile_translations(app)
     db.init_app(app)
-    database.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)

@@ -42,7 +42,7 @@ def from_environment() -> dict[str, object]:
     redis_url = os.environ.get("REDIS_URL")
     return {
         "SECRET_KEY": _secret_key(),
-        "SQLALCHEMY_ENGINES": {"default": database_url},
+        "DATABASE_URL": database_url,
         "SESSION_COOKIE_NAME": "portal_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -5,10 +5,11 @@ from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_sqlalchemy_lite import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-db = SQLAlchemy()
+from .common.database import Database
+
+db = Database()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

@@ -56,7 +56,7 @@ TEST_CONFIG = {
 
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Flask:
-    return create_app({**TEST_CONFIG, "SQLALCHEMY_ENGINES": {"default": database_url}})
+    return create_app({**TEST_CONFIG, "DATABASE_URL": database_url})
 
 
 @pytest.fixture(autouse=True)

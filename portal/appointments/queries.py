@@ -365,21 +365,3 @@ def history(appointment_id: uuid.UUID) -> list[AppointmentEvent]:
         .order_by(AppointmentEvent.at, AppointmentEvent.id)
     )
     return list(db.session.scalars(statement))
-
-
-def linked_appointment(appointment_id: uuid.UUID | None, client_id: uuid.UUID) -> Appointment | None:
-    """The client's appointment a plan step points to, following it if the client moved it to another time."""
-    seen: set[uuid.UUID] = set()
-    current = client_appointment(appointment_id, client_id) if appointment_id else None
-    while current is not None and current.status == AppointmentStatus.RESCHEDULED and current.id not in seen:
-        seen.add(current.id)
-        moved_to = db.session.scalar(
-            select(Appointment).where(Appointment.rescheduled_from_id == current.id,
-                                      Appointment.client_id == client_id)
-            .order_by(Appointment.created_at.desc()).limit(1)
-        )
-        if moved_to is None:
-            break
-        current = moved_to
-    return current
-

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
@@ -10,22 +9,16 @@ from flask_wtf.csrf import generate_csrf
 
 from ..common import sessions
 from ..common.access import public
+from ..common.database import writes_on_get
+from ..common.i18n import LANGUAGE_COOKIE
+from ..common.redirects import safe_next
 from ..common.rendering import render_page
-from ..extensions import limiter
+from ..extensions import limiter, login_manager
 from . import queries
 from .forms import ChangePasswordForm, SessionForm, SignInForm
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None, fallback: str = "/") -> str:
-    """Only a path on this site: never an open redirect."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return fallback
-    return target.rstrip("?")
+login_manager.user_loader(queries.signed_in_user)
 
 
 def _account_key() -> str:
@@ -108,3 +101,39 @@ def change_password() -> Response:
             flash(_("Your password has been changed. You have been signed out everywhere else."), "success")
             return redirect(url_for("home.index"))
     return render_page("auth/change_password.html", form=form, status=400 if form.errors else 200)
+
+
+# A link on another site may switch the language this browser shows (a cookie), but only the user's own click
+# on our pages (or their own typing) changes the language saved on their account, which their reminders use.
+# Browsers say where a request came from in Sec-Fetch-Site ("none": typed or bookmarked); an older browser that
+# does not say must send our own pages' address as its Referer, which our Referrer-Policy lets it send.
+FROM_THE_USER = frozenset({"same-origin", "none"})
+
+
+def _from_our_pages() -> bool:
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if fetched_from is not None:
+        return fetched_from in FROM_THE_USER
+    referrer = request.referrer or ""
+    return referrer == request.host_url.rstrip("/") or referrer.startswith(request.host_url)
+
+
+@bp.get("/language/<code>")
+@writes_on_get
+@public
+def switch_language(code: str) -> Response:
+    target = safe_next(request.args.get("next"), url_for("home.index"))
+    if code not in current_app.config["LANGUAGES"]:
+        return redirect(target)
+    response = redirect(target)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+    )
+    if current_user.is_authenticated and _from_our_pages():
+        queries.remember_locale(current_user._get_current_object(), code)
+    return response

@@ -14,13 +14,8 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, g, request, url_for
-from flask_babel import get_locale, get_translations
-from jinja2 import pass_context
-from jinja2.runtime import Context
-from markupsafe import Markup
-
-from .rendering import link_once
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 LANGUAGE_COOKIE = "lang"
@@ -69,61 +64,12 @@ def select_timezone() -> str:
 
 
 def locale_code() -> str:
-    """The request's language code, worked out once per application context (as Flask-Babel caches it)."""
-    if not g:  # outside an application context
-        return str(get_locale() or "fi")
-    code = g.get("_locale_code")
-    if code is None:
-        code = g._locale_code = str(get_locale() or "fi")
-    return code
-
-
-def _translations():  # type: ignore[no-untyped-def]
-    """The request's catalogue, looked up once per application context: Flask-Babel's own lookup costs more
-    than the translation itself, and a page makes dozens of them."""
-    if not g:
-        return get_translations()
-    found = g.get("_translations")
-    if found is None:
-        found = g._translations = get_translations()
-    return found
-
-
-def gettext(string: str, **variables: object) -> str:
-    """Flask-Babel's gettext with the request's catalogue found once (see _translations)."""
-    translated: str = _translations().ugettext(string)
-    return translated % variables if variables else translated
-
-
-def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
-    """Flask-Babel's ngettext with the request's catalogue found once; `num` is a variable, as there."""
-    variables.setdefault("num", num)
-    translated: str = _translations().ungettext(singular, plural, num)
-    return translated % variables
+    """The request's language code ("fi", "sv" or "en")."""
+    return str(get_locale() or "fi")
 
 
 def today_in_helsinki() -> date:
     return datetime.now(HELSINKI).date()
-
-
-@pass_context
-def _jinja_gettext(context: Context, string: str, **variables: object) -> str:
-    """Jinja's own new-style gettext (jinja2.ext._make_new_gettext), called directly: `_()` in a template
-    otherwise goes through three Context.call layers, and a page has dozens of them."""
-    rv = _translations().ugettext(string)
-    if context.eval_ctx.autoescape:
-        rv = Markup(rv)
-    # Always a format string, as in Jinja; `rv % {}` is rv itself when it has no "%".
-    return rv % variables if variables or "%" in rv else rv
-
-
-@pass_context
-def _jinja_ngettext(context: Context, singular: str, plural: str, num: int, **variables: object) -> str:
-    variables.setdefault("num", num)
-    rv = _translations().ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
-        rv = Markup(rv)
-    return rv % variables
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -162,8 +108,7 @@ def language_links() -> list[tuple[str, str, str | None]]:
     current = locale_code()
     back = "?" + urlencode({"next": request.full_path.rstrip("?")}, safe="/")
     return [
-        (code, name, None if code == current else
-         link_once(lambda code=code: url_for("pages.switch_language", code=code), "pages.switch_language", code) + back)
+        (code, name, None if code == current else url_for("auth.switch_language", code=code) + back)
         for code, name in LANGUAGE_NAMES.items()
     ]
 
@@ -172,15 +117,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["time"] = format_time
-    app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.policies["ext.i18n.trimmed"] = True
-    # The same callables Flask-Babel installs, with the catalogue found once per request instead of per string.
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
-    )
-    app.jinja_env.globals.update(_=_jinja_gettext, gettext=_jinja_gettext, ngettext=_jinja_ngettext)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True  # Flask-Babel has installed gettext and ngettext
     app.jinja_env.globals.update(locale_code=locale_code, language_links=language_links)

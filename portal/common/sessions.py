@@ -1,30 +1,17 @@
-"""Signed-in sessions: loading the user in one query, server-side session versions, idle time-out."""
+"""Signed-in sessions: a fresh session at sign-in, the idle time-out, and who may reach a view unsigned.
+
+Which user a session belongs to is the auth room's business (its user loader checks the session version)."""
 
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Callable
-from typing import TypeVar
+from typing import Any
 
-from flask import (
-    Flask,
-    Response,
-    current_app,
-    flash,
-    has_request_context,
-    redirect,
-    request,
-    session,
-    url_for,
-)
+from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from ..auth import queries
-from ..auth.identity import SignedInUser
 from ..extensions import login_manager
-from ..models import User
 
 SEEN_KEY = "seen"
 # Polled by the time-out warning: it must not count as activity.
@@ -35,40 +22,8 @@ EXTENDING_ENDPOINTS = frozenset({"auth.extend_session"})
 # and that on every request would cost more than the page. The idle time-out may so come up to a minute early.
 SEEN_REFRESH_SECONDS = 60
 
-F = TypeVar("F", bound=Callable[..., object])
-UserLoader = Callable[[uuid.UUID], "User | SignedInUser | None"]
 
-
-def loads_user_with(loader: UserLoader) -> Callable[[F], F]:
-    """Mark a view whose own data comes in the same query as the signed-in user: one round trip, not two.
-
-    `loader(user_id)` must find the user exactly as auth.queries.active_user does (it may keep what else it
-    read in flask.g for the view). It may return a SignedInUser instead of the ORM User when the view only
-    reads."""
-
-    def mark(view: F) -> F:
-        view.load_user_with = loader  # type: ignore[attr-defined]
-        return view
-
-    return mark
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | SignedInUser | None:
-    raw_id, _, raw_version = user_id.partition(":")
-    try:
-        uid, version = uuid.UUID(raw_id), int(raw_version)
-    except ValueError:
-        return None
-    view = current_app.view_functions.get(request.endpoint or "") if has_request_context() else None
-    loader: UserLoader = getattr(view, "load_user_with", None) or queries.active_user
-    user = loader(uid)
-    if user is None or user.session_version != version:
-        return None
-    return user
-
-
-def start_session(user: User) -> None:
+def start_session(user: Any) -> None:
     """A fresh session at sign-in: nothing from before survives (no session fixation)."""
     session.clear()
     login_user(user)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, g
+from flask import Flask, Response, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from ..extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -18,14 +20,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def commit_on_success(response: Response) -> Response:
-        sessions = g.get("_sqlalchemy_sessions")
-        if not sessions:
-            return response
-        session = sessions.get("default")
+        session = db.session_if_made()
         if session is None:
             return response
-        from flask import request
-
         wrote = session.info.pop("wrote", False) or session.new or session.dirty or session.deleted
         if response.status_code < 400 and (wrote or request.method not in SAFE_METHODS):
             session.commit()

@@ -17,25 +17,7 @@ class Role(enum.StrEnum):
     MANAGER = "manager"
 
 
-class RoleChecks:
-    """What a signed-in user is, for User and for auth.identity.SignedInUser alike: the id the session keeps
-    (with the session version, so a raised version ends every session) and the role checks."""
-
-    __slots__ = ()
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"  # type: ignore[attr-defined]
-
-    @property
-    def is_client(self) -> bool:
-        return self.role == Role.CLIENT  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role != Role.CLIENT  # type: ignore[attr-defined,no-any-return]
-
-
-class User(RoleChecks, IdMixin, TimestampMixin, Base):
+class User(IdMixin, TimestampMixin, Base):
     """A client or a member of staff. Staff belong to an organisation; clients do not."""
 
     __tablename__ = "users"
@@ -68,3 +50,15 @@ class User(RoleChecks, IdMixin, TimestampMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What the session keeps: the id with the session version, so a raised version ends every session."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == Role.CLIENT
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role != Role.CLIENT

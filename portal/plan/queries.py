@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ScalarSelect, Select, and_, bindparam, case, func, select
+from sqlalchemy import JSON, ScalarSelect, Select, bindparam, case, func, select
 from sqlalchemy.orm import joinedload
 
-from ..auth.identity import SignedInUser
-from ..common.database import plain_rows
 from ..extensions import db
 from ..models import (
+    Appointment,
+    AppointmentStatus,
     Organisation,
     Plan,
     PlanStatus,
@@ -39,9 +37,9 @@ class OrganisationName:
 
 @dataclass(slots=True)
 class StepSummary:
-    """What the plan page shows of a step: read as plain values, no ORM object to build."""
+    """What the plan page shows of a step."""
 
-    id: str  # as in the step's links
+    id: uuid.UUID
     position: int
     title: str
     status: str
@@ -49,7 +47,7 @@ class StepSummary:
     added_by_role: str
     done_at: datetime | None  # for a done step, when it was done
     responsible_organisation: OrganisationName | None
-    links: dict[str, str] | None = None  # filled in by PlanView where a page needs them
+    links: dict[str, str] = field(default_factory=dict)  # filled in by PlanView, once per page
 
     is_overdue = PlanStep.is_overdue
     is_client_own = PlanStep.is_client_own
@@ -67,8 +65,7 @@ class PlanSummary:
 
 def _steps_as_json(dialect_name: str) -> ScalarSelect[Any]:
     """The plan's steps with their agencies' names as one JSON array of arrays: one row for the whole plan,
-    instead of a row per step that repeats the user's and the plan's columns (half the work for the driver,
-    and less for the database)."""
+    however many steps it has."""
     aggregate, array = (
         (func.json_agg, func.json_build_array) if dialect_name == "postgresql"
         else (func.json_group_array, func.json_array)
@@ -79,7 +76,7 @@ def _steps_as_json(dialect_name: str) -> ScalarSelect[Any]:
             PlanStep.added_by_role,
             case((PlanStep.status == StepStatus.DONE, func.coalesce(PlanStep.status_changed_at, PlanStep.created_at))),
             PlanStep.responsible_organisation_id, Organisation.name_fi, Organisation.name_sv, Organisation.name_en,
-        )))
+        ), type_=JSON))
         .select_from(PlanStep)
         .outerjoin(Organisation, Organisation.id == PlanStep.responsible_organisation_id)
         .where(PlanStep.plan_id == Plan.id)
@@ -87,35 +84,13 @@ def _steps_as_json(dialect_name: str) -> ScalarSelect[Any]:
     )
 
 
-_PLAN_COLUMNS = (Plan.id, Plan.version, Plan.status, Plan.goals, Plan.agreed_at)
-_SIGNED_IN_COLUMNS = (User.id, User.full_name, User.role, User.organisation_id, User.locale, User.session_version)
-
-
-def _statements(dialect_name: str) -> tuple[Select, Select]:  # type: ignore[type-arg]
-    steps = _steps_as_json(dialect_name)
-    plan_summary = select(*_PLAN_COLUMNS, steps).where(
+def _plan_summary_statement(dialect_name: str) -> Select[Any]:
+    return select(Plan.id, Plan.version, Plan.status, Plan.goals, Plan.agreed_at, _steps_as_json(dialect_name)).where(
         Plan.client_id == bindparam("client_id"), Plan.status != PlanStatus.REPLACED)
-    user_with_plan_summary = (
-        select(*_SIGNED_IN_COLUMNS, *_PLAN_COLUMNS, steps)
-        .outerjoin(Plan, and_(Plan.client_id == User.id, Plan.status != PlanStatus.REPLACED))
-        .where(User.id == bindparam("user_id"), User.active.is_(True))
-    )
-    return plan_summary, user_with_plan_summary
 
 
-# Built once per database: a statement's construction costs more than its (cached) compilation.
-_STATEMENTS = {name: _statements(name) for name in ("postgresql", "sqlite")}
-
-
-def _statement(which: int) -> Select:  # type: ignore[type-arg]
-    return _STATEMENTS["postgresql" if db.engine.dialect.name == "postgresql" else "sqlite"][which]
-
-
-def _step_id(value: str) -> str:
-    """SQLite keeps a UUID as 32 hex digits; links and pages show it with its dashes, as PostgreSQL gives it."""
-    if len(value) == 32:
-        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
-    return value
+# One statement per database, built once (building one costs more than running it): the JSON functions differ.
+_PLAN_SUMMARY = {name: _plan_summary_statement(name) for name in ("postgresql", "sqlite")}
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -126,15 +101,16 @@ def _moment(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _summary(row: Sequence[Any]) -> PlanSummary | None:
-    plan_id, version, status, goals, agreed_at, steps_json = row
-    if plan_id is None:
+def plan_summary(client_id: uuid.UUID) -> PlanSummary | None:
+    """The client's current plan as the plan page shows it, with its steps and their agencies: one query."""
+    statement = _PLAN_SUMMARY["postgresql" if db.engine.dialect.name == "postgresql" else "sqlite"]
+    row = db.session.execute(statement, {"client_id": client_id}).one_or_none()
+    if row is None:
         return None
-    if isinstance(steps_json, str):  # SQLite gives the JSON as text; psycopg has read it already
-        steps_json = json.loads(steps_json)
-    # A plan with no steps: PostgreSQL's json_agg gives NULL, SQLite's json_group_array "[]".
+    plan_id, version, status, goals, agreed_at, steps_json = row
     organisations: dict[str, OrganisationName] = {}
     steps = []
+    # A plan with no steps: PostgreSQL's json_agg gives NULL, SQLite's json_group_array [].
     for (step_id, position, title, step_status, due, added_by_role, done_at, org_id,
          name_fi, name_sv, name_en) in steps_json or ():
         org = None
@@ -143,27 +119,10 @@ def _summary(row: Sequence[Any]) -> PlanSummary | None:
             if org is None:
                 org = organisations[org_id] = OrganisationName(name_fi, name_sv, name_en)
         steps.append(StepSummary(
-            _step_id(step_id), position, title, step_status, date.fromisoformat(due) if due else None,
+            uuid.UUID(step_id), position, title, step_status, date.fromisoformat(due) if due else None,
             added_by_role, _moment(done_at), org,
         ))
     return PlanSummary(plan_id, version, status, goals, agreed_at, steps)
-
-
-def plan_summary(client_id: uuid.UUID) -> PlanSummary | None:
-    """The client's current plan as the plan page shows it, with its steps and their agencies, in one query (plain
-    rows, no ORM objects: the plan page is the page read most, and building ORM results and keeping the
-    session's books cost more than the query)."""
-    rows = plain_rows(_statement(0), {"client_id": client_id})
-    return _summary(rows[0]) if rows else None
-
-
-def signed_in_user_with_plan_summary(user_id: uuid.UUID) -> tuple[SignedInUser | None, PlanSummary | None]:
-    """The signed-in user (found as auth.queries.active_user finds them) and their plan summary, in one query."""
-    rows = plain_rows(_statement(1), {"user_id": user_id})
-    if not rows:
-        return None, None
-    width = len(_SIGNED_IN_COLUMNS)
-    return SignedInUser(*rows[0][:width]), _summary(rows[0][width:])
 
 
 def current_plan(client_id: uuid.UUID) -> Plan | None:
@@ -264,3 +223,21 @@ def add_step(
         PlanStepEvent(step_id=step.id, actor_id=actor.id, kind="created", to_status=StepStatus.TODO.value)
     )
     return step
+
+
+def linked_appointment(appointment_id: uuid.UUID, client_id: uuid.UUID) -> Appointment | None:
+    """The client's appointment a plan step points to, following it if the client moved it to another time."""
+    seen: set[uuid.UUID] = set()
+    current = db.session.scalar(
+        select(Appointment).where(Appointment.id == appointment_id, Appointment.client_id == client_id))
+    while current is not None and current.status == AppointmentStatus.RESCHEDULED and current.id not in seen:
+        seen.add(current.id)
+        moved_to = db.session.scalar(
+            select(Appointment).where(Appointment.rescheduled_from_id == current.id,
+                                      Appointment.client_id == client_id)
+            .order_by(Appointment.created_at.desc()).limit(1)
+        )
+        if moved_to is None:
+            break
+        current = moved_to
+    return current

@@ -2,21 +2,17 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, Response, abort, flash, g, redirect, url_for
+from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..appointments import queries as appointment_queries
 from ..appointments.view import STATUS_WORDS as APPOINTMENT_STATUS_WORDS
-from ..auth.identity import SignedInUser
 from ..common.access import client_only, roles
 from ..common.i18n import today_in_helsinki
 from ..common.rendering import announce, render_page, wants_fragment
-from ..common.sessions import loads_user_with
 from ..models import PlanStep, Role, StepStatus, User
 from . import queries
 from .forms import REASON_LABELS, AddStepForm, CantDoForm, StepActionForm
-from .page import plan_page
 from .view import PlanView
 
 bp = Blueprint("plan", __name__, url_prefix="/plan")
@@ -34,19 +30,13 @@ def _own_step(step_id: uuid.UUID) -> PlanStep:
     return step
 
 
-def _user_with_plan(user_id: uuid.UUID) -> SignedInUser | None:
-    """The session user and their plan in one query; the plan waits in g for _plan_page."""
-    user, g.plan_summary = queries.signed_in_user_with_plan_summary(user_id)
-    return user
-
-
 def _plan_page(error: str | None = None, status: int = 200) -> Response:
-    plan = g.pop("plan_summary") if "plan_summary" in g else queries.plan_summary(_client().id)
-    return plan_page(PlanView.build(plan, today_in_helsinki()), error=error, status=status)
+    """The plan page, or for htmx its steps."""
+    view = PlanView.build(queries.plan_summary(_client().id), today_in_helsinki())
+    return render_page("plan/index.html", block="plan_steps", status=status, view=view, action_error=error)
 
 
 @bp.get("")
-@loads_user_with(_user_with_plan)
 @client_only
 def index() -> Response:
     return _plan_page()
@@ -98,7 +88,7 @@ def step(step_id: uuid.UUID) -> Response:
     return render_page(
         "plan/step.html",
         step=found,
-        linked=appointment_queries.linked_appointment(found.appointment_id, _client().id)
+        linked=queries.linked_appointment(found.appointment_id, _client().id)
         if found.appointment_id else None,
         appointment_status_words=APPOINTMENT_STATUS_WORDS,
         history=queries.step_history(found.id),

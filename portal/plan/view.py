@@ -7,48 +7,38 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import url_for
-from markupsafe import escape
+from flask_babel import gettext, ngettext
 
-from ..common.i18n import format_date, gettext, ngettext
-from ..common.rendering import link_once
-from ..models import Plan, PlanStep, StepStatus
+from ..common.i18n import format_date
+from ..models import PlanStep, StepStatus
 from .queries import PlanSummary, StepSummary
 
 GROUP_ORDER = ("overdue", "todo", "cant_do", "done")
-# The links each step has on the plan page, by the name the template uses.
+# The links each step has on the plan pages, by the name the templates use.
 STEP_LINKS = {"page": "plan.step", "done": "plan.mark_done", "not_done": "plan.mark_not_done",
               "cant_do": "plan.cant_do"}
-_ANY_ID = uuid.UUID(int=0)
-
-
-def step_link_pattern(name: str) -> tuple[str, str]:
-    """What comes before and after a step's id in one of its links (STEP_LINKS), escaped for HTML (a no-op for
-    these paths): from one url_for per kind of link, since url_for for every link of every step would cost more
-    than all the rest of the page."""
-    endpoint = STEP_LINKS[name]
-    pattern = link_once(lambda: url_for(endpoint, step_id=_ANY_ID), endpoint, "step_id")
-    before, _, after = pattern.partition(str(_ANY_ID))
-    return str(escape(before)), str(escape(after))
+_PLACEHOLDER = uuid.UUID(int=0)
 
 
 def add_step_links(steps: list[StepSummary]) -> None:
-    """Each step's links, by the name the templates use."""
-    patterns = {name: step_link_pattern(name) for name in STEP_LINKS}
+    """Each step's links, from one url_for per kind of link: the same pattern with each step's id."""
+    patterns = {name: url_for(endpoint, step_id=_PLACEHOLDER) for name, endpoint in STEP_LINKS.items()}
+    placeholder = str(_PLACEHOLDER)
     for step in steps:
         sid = str(step.id)
-        step.links = {name: before + sid + after for name, (before, after) in patterns.items()}
+        step.links = {name: pattern.replace(placeholder, sid) for name, pattern in patterns.items()}
 
 
 @dataclass
 class PlanView:
-    plan: Plan | PlanSummary | None
+    plan: PlanSummary | None
     today: date
-    groups: dict[str, list[PlanStep]] = field(default_factory=dict)
+    groups: dict[str, list[StepSummary]] = field(default_factory=dict)
     done: int = 0
     total: int = 0
 
     @classmethod
-    def build(cls, plan: Plan | PlanSummary | None, today: date) -> PlanView:
+    def build(cls, plan: PlanSummary | None, today: date) -> PlanView:
         view = cls(plan=plan, today=today, groups={key: [] for key in GROUP_ORDER})
         if plan is None:
             return view
@@ -65,21 +55,19 @@ class PlanView:
         for key in ("overdue", "todo", "cant_do"):
             view.groups[key].sort(key=lambda s: (s.due_date or far, s.position))
         view.groups["done"].sort(key=lambda s: s.done_at, reverse=True)
+        add_step_links(plan.steps)
         view.total = len(plan.steps)
         view.done = len(view.groups["done"])
         return view
 
-    def status_of(self, step: PlanStep) -> str:
+    def status_of(self, step: PlanStep | StepSummary) -> str:
         if step.status == StepStatus.TODO and step.is_overdue(self.today):
             return "overdue"
         return step.status
 
-    def next_steps(self, limit: int = 3) -> list[PlanStep]:
-        """Overdue first, then the soonest due: what the client should do now (with their links)."""
-        steps = (self.groups["overdue"] + self.groups["todo"])[:limit]
-        if isinstance(self.plan, PlanSummary):
-            add_step_links(steps)
-        return steps
+    def next_steps(self, limit: int = 3) -> list[StepSummary]:
+        """Overdue first, then the soonest due: what the client should do now."""
+        return (self.groups["overdue"] + self.groups["todo"])[:limit]
 
     @property
     def goals_text(self) -> str:

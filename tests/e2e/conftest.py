@@ -107,7 +107,7 @@ def _seeded_app(url: str) -> Flask:
             "TESTING": False,
             "SECRET_KEY": "e2e-secret-key-not-for-production",
             "RATELIMIT_STORAGE_URI": "memory://",
-            "SQLALCHEMY_ENGINES": {"default": url},
+            "DATABASE_URL": url,
         }
     )
     with app.app_context():

@@ -64,7 +64,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(race_database_url: str) -> Iterator[World]:
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_ENGINES": {"default": race_database_url},
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": race_database_url,
                       "WTF_CSRF_SSL_STRICT": False})
     with app.app_context():
         kind = OrganisationKind(code="move-race-kind", name_fi="Laji", name_sv="Typ", name_en="Kind")

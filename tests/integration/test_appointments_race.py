@@ -49,7 +49,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(race_database_url: str) -> Iterator[World]:
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_ENGINES": {"default": race_database_url},
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": race_database_url,
                       "WTF_CSRF_SSL_STRICT": False})  # sign-ins succeed, so the login limits never bite
     with app.app_context():
         kind = OrganisationKind(code="race-kind", name_fi="Laji", name_sv="Typ", name_en="Kind")

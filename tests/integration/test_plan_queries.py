@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
-import psycopg
-import pytest
 from flask import Flask
-from sqlalchemy import Date, String, Uuid, bindparam, create_engine, event, func, literal, select, text
+from sqlalchemy import event
 
-from portal.common.database import READING_ENGINE_OPTIONS, driver_rows
 from portal.extensions import db
 from portal.models import Organisation
-from portal.models.base import UTCDateTime
 from portal.plan import queries
 
 from ..support.client import PortalClient
@@ -67,30 +62,12 @@ def test_plan_page_queries_do_not_grow_with_the_steps(app: Flask) -> None:
 
 
 
-def test_psycopg_gives_the_values_sqlalchemy_gives(app: Flask) -> None:
-    """Outside a transaction on PostgreSQL, plain_rows reads psycopg's rows as they are, skipping SQLAlchemy's
-    result processing: the driver's own types must be the same values (UUIDs, dates, times with their zone)."""
-    engine = db.engine
-    if engine.dialect.name != "postgresql":
-        pytest.skip("psycopg's own rows are read only on PostgreSQL; SQLite's go through SQLAlchemy's types")
-    values = {"id": uuid.uuid4(), "day": date(2026, 3, 1), "at": datetime(2026, 3, 1, 23, 30, tzinfo=UTC),
-              "words": 'Työ "kokeilu" <b>'}
-    statement = select(
-        bindparam("id", type_=Uuid), bindparam("day", type_=Date), bindparam("at", type_=UTCDateTime),
-        bindparam("words", type_=String), literal(None, type_=UTCDateTime),
-    )
-    with engine.connect() as connection:
-        through_sqlalchemy = [tuple(row) for row in connection.execute(statement, values)]
-    from_driver = [tuple(row) for row in driver_rows(engine, statement, values)]
-    assert from_driver == through_sqlalchemy == [(*values.values(), None)]
-    assert [type(value) for value in from_driver[0][:3]] == [uuid.UUID, date, datetime]
-
-
-def test_plain_rows_in_a_transaction_see_what_it_changed(app: Flask, jobseeker: ClientWithPlan) -> None:
+def test_the_summary_in_a_request_that_changed_something_shows_the_change(
+    app: Flask, jobseeker: ClientWithPlan
+) -> None:
     jobseeker.steps[0].title = "Changed in this request"
     with app.test_request_context("/plan"), recorded_queries() as statements:
-        user, plan = queries.signed_in_user_with_plan_summary(jobseeker.user.id)
-    assert user is not None and user.id == jobseeker.user.id
+        plan = queries.plan_summary(jobseeker.user.id)
     assert plan is not None and "Changed in this request" in [step.title for step in plan.steps]
     assert len(statements) == 2  # the flush's UPDATE, then the read
 
@@ -107,17 +84,17 @@ def test_the_summary_has_each_steps_values_as_they_are_stored(app: Flask, jobsee
         summary = queries.plan_summary(jobseeker.user.id)
     assert summary is not None and summary.id == jobseeker.plan.id
     by_id = {step.id: step for step in summary.steps}
-    assert set(by_id) == {str(step.id) for step in jobseeker.steps}
-    got = by_id[str(done.id)]
+    assert set(by_id) == {step.id for step in jobseeker.steps}
+    got = by_id[done.id]
     assert (got.status, got.done_at, got.due_date) == ("done", done.status_changed_at, date(2026, 12, 24))
     assert got.done_at is not None and got.done_at.tzinfo is not None
     assert got.position == done.position
-    assert by_id[str(done_long_ago.id)].done_at == done_long_ago.created_at
-    assert by_id[str(own.id)].done_at is None  # only done steps have a time
+    assert by_id[done_long_ago.id].done_at == done_long_ago.created_at
+    assert by_id[own.id].done_at is None  # only done steps have a time
     assert got.responsible_organisation is not None
     agency = db.session.get(Organisation, done.responsible_organisation_id)
     assert agency is not None and got.responsible_organisation.name("sv") == agency.name("sv")
-    mine = by_id[str(own.id)]
+    mine = by_id[own.id]
     assert (mine.title, mine.due_date, mine.responsible_organisation) == (own.title, None, None)
 
 
@@ -128,23 +105,6 @@ def test_a_plan_without_steps_and_a_client_without_a_plan(app: Flask) -> None:
         summary = queries.plan_summary(with_plan.id)
         assert summary is not None and summary.steps == []
         assert queries.plan_summary(without.id) is None
-        user, plan = queries.signed_in_user_with_plan_summary(without.id)
-    assert user is not None and user.full_name == without.full_name and plan is None
-
-
-def test_a_lost_connection_is_not_handed_out_again(app: Flask) -> None:
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("a connection PostgreSQL drops; an SQLite file has no server connection to lose")
-    engine = create_engine(db.engine.url, **READING_ENGINE_OPTIONS, pool_size=1, max_overflow=0)
-    try:
-        (pid,), = driver_rows(engine, select(func.pg_backend_pid()), {})
-        with db.engine.connect() as other:
-            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        with pytest.raises(psycopg.OperationalError):
-            driver_rows(engine, select(literal(1)), {})
-        assert driver_rows(engine, select(literal(1)), {}) == [(1,)]  # on a new connection
-    finally:
-        engine.dispose()
 
 
 def test_an_agreed_plans_time_keeps_its_zone(app: Flask, jobseeker: ClientWithPlan) -> None:

@@ -45,7 +45,7 @@ def reminders_database_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def own_app(reminders_database_url: str) -> Iterator[Flask]:
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_ENGINES": {"default": reminders_database_url}})
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": reminders_database_url})
     try:
         yield app
     finally:

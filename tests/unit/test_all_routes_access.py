@@ -12,7 +12,7 @@ from werkzeug.routing import Rule
 PUBLIC_ENDPOINTS = {
     "auth.sign_in",
     "auth.signed_out",
-    "pages.switch_language",
+    "auth.switch_language",
     "pages.accessibility",
     "pages.healthz",
     "static",

@@ -8,7 +8,7 @@ from ..conftest import TEST_CONFIG
 
 
 def test_an_unexpected_error_gives_a_friendly_page_that_reveals_nothing(database_url: str) -> None:
-    app: Flask = create_app({**TEST_CONFIG, "SQLALCHEMY_ENGINES": {"default": database_url},
+    app: Flask = create_app({**TEST_CONFIG, "DATABASE_URL": database_url,
                              "PROPAGATE_EXCEPTIONS": False})
 
     @app.get("/boom")
