@@ -49,6 +49,7 @@ def from_environment() -> dict[str, object]:
         "SESSION_COOKIE_SECURE": _env_bool("PORTAL_SECURE_COOKIES", False),
         "REMEMBER_COOKIE_DURATION": 0,
         "SESSION_IDLE_MINUTES": int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "20")),
+        "SESSION_MAX_HOURS": int(os.environ.get("PORTAL_SESSION_MAX_HOURS", "12")),
         "SESSION_WARNING_MINUTES": int(os.environ.get("PORTAL_SESSION_WARNING_MINUTES", "2")),
         "WTF_CSRF_TIME_LIMIT": int(os.environ.get("PORTAL_CSRF_TIME_LIMIT", "3600")),
         "WTF_CSRF_CHECK_DEFAULT": False,

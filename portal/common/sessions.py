@@ -14,6 +14,8 @@ from flask_login import current_user, login_user, logout_user
 from ..extensions import login_manager
 
 SEEN_KEY = "seen"
+# When the person authenticated: no session outlives SESSION_MAX_HOURS from then, however active.
+SINCE_KEY = "since"
 # Polled by the time-out warning: it must not count as activity.
 PASSIVE_ENDPOINTS = frozenset({"auth.session_status"})
 # "Stay signed in" always restarts the idle timer.
@@ -23,11 +25,15 @@ EXTENDING_ENDPOINTS = frozenset({"auth.extend_session"})
 SEEN_REFRESH_SECONDS = 60
 
 
-def start_session(user: Any) -> None:
-    """A fresh session at sign-in: nothing from before survives (no session fixation)."""
+def start_session(user: Any, authenticated_at: int | None = None) -> None:
+    """A fresh session at sign-in: nothing from before survives (no session fixation). Its absolute lifetime
+    counts from `authenticated_at` (now, unless the person authenticated earlier, e.g. at an identity
+    provider)."""
     session.clear()
     login_user(user)
-    session[SEEN_KEY] = int(time.time())
+    now = int(time.time())
+    session[SEEN_KEY] = now
+    session[SINCE_KEY] = authenticated_at or now
     session.permanent = False
 
 
@@ -37,8 +43,14 @@ def end_session() -> None:
 
 
 def seconds_left() -> int:
-    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    return max(0, idle - (int(time.time()) - int(session.get(SEEN_KEY, 0))))
+    """Until the session ends: after the idle time-out, or at its absolute end, whichever comes first."""
+    now = int(time.time())
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60 - (now - int(session.get(SEEN_KEY, 0)))
+    return max(0, min(idle, _absolute_seconds_left(now)))
+
+
+def _absolute_seconds_left(now: int) -> int:
+    return current_app.config["SESSION_MAX_HOURS"] * 3600 - (now - int(session.get(SINCE_KEY, 0)))
 
 
 def init_app(app: Flask) -> None:
@@ -56,8 +68,14 @@ def init_app(app: Flask) -> None:
             return None
         if current_user.is_authenticated:
             if seconds_left() <= 0:
+                too_long = _absolute_seconds_left(int(time.time())) <= 0
                 end_session()
-                flash(_l("You were signed out because you were inactive for a while. Sign in again."), "info")
+                if too_long:
+                    flash(_l("You were signed out because you had been signed in for a long time. Sign in "
+                             "again."), "info")
+                else:
+                    flash(_l("You were signed out because you were inactive for a while. Sign in again."),
+                          "info")
                 return _to_sign_in()
             if request.endpoint not in PASSIVE_ENDPOINTS:
                 now = int(time.time())

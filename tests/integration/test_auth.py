@@ -85,6 +85,23 @@ def test_idle_session_is_ended(app: Flask, signed_in: PortalClient) -> None:
     assert "You were signed out because you were inactive" in page
 
 
+def test_a_session_ends_at_its_absolute_lifetime_however_active(app: Flask, signed_in: PortalClient) -> None:
+    max_seconds = app.config["SESSION_MAX_HOURS"] * 3600
+    with signed_in.session_transaction() as session:
+        session["since"] = int(time.time()) - max_seconds + 90
+    assert signed_in.get("/plan").status_code == 200
+    extended = signed_in.post_form("/session/extend", headers={"HX-Request": "true"})
+    assert extended.json["seconds_left"] <= 90  # "stay signed in" never outlives the absolute end
+    with signed_in.session_transaction() as session:
+        session["since"] = int(time.time()) - max_seconds - 1
+        session["seen"] = int(time.time())  # active a moment ago
+    response = signed_in.get("/plan")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You were signed out because you had been signed in for a long time" in page
+    assert signed_in.get("/plan").status_code == 302  # the session is over, not only this request
+
+
 def test_extend_session_refreshes_the_idle_timer(app: Flask, signed_in: PortalClient) -> None:
     idle = app.config["SESSION_IDLE_MINUTES"] * 60
     with signed_in.session_transaction() as session:
