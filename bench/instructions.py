@@ -2,6 +2,8 @@
 
     python bench/instructions.py [--db postgresql|sqlite] [--path /plan] [--requests 300] [--anonymous]
 
+bench/run.py calls it for the bare route, the reference page and the plan page.
+
 Timings on a shared 2-core machine move by 20 % from minute to minute, so a change worth 5 % cannot be seen in
 them. valgrind's callgrind counts the instructions the Python process executes instead: it runs the app
 in-process (Flask test client, signed-in cookies of bench clients, as profile_page.py does) once with no
@@ -35,7 +37,7 @@ def _serve(args: argparse.Namespace) -> None:
     import sqlalchemy as sa
 
     from bench import dataset
-    from portal import create_app
+    from bench.reference import create_app  # the portal, plus the reference page
 
     app = create_app()
     maker = CookieMaker(app)
@@ -57,16 +59,23 @@ def _serve(args: argparse.Namespace) -> None:
         one(i)
 
 
-def _count(requests: int, args: argparse.Namespace) -> int:
+def _count(url: str, path: str, requests: int, anonymous: bool) -> int:
     command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
-               "--serve", "--url", args.url, "--path", args.path, "--requests", str(requests)]
-    if args.anonymous:
+               "--serve", "--url", url, "--path", path, "--requests", str(requests)]
+    if anonymous:
         command.append("--anonymous")
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     found = re.search(r"Collected : (\d+)", done.stderr)
     if not found:
         raise SystemExit(f"valgrind printed no count:\n{done.stderr[-2000:]}")
     return int(found.group(1))
+
+
+def count_per_request(url: str, path: str, requests: int, anonymous: bool = False) -> float:
+    """Instructions one request to `path` takes: a run with `requests` of them less a run with none."""
+    _count(url, path, 0, anonymous)  # a first run compiles the translations and fills caches on disk
+    base, measured = _count(url, path, 0, anonymous), _count(url, path, requests, anonymous)
+    return (measured - base) / requests
 
 
 def main() -> None:
@@ -82,10 +91,8 @@ def main() -> None:
     if args.serve:
         _serve(args)
         return
-    _count(0, args)  # a first run compiles the translations and fills caches on disk: not counted
-    base, measured = _count(0, args), _count(args.requests, args)
-    print(f"{args.path}: {(measured - base) / args.requests / 1e6:.2f} million instructions per request "
-          f"({args.requests} requests)")
+    per_request = count_per_request(args.url, args.path, args.requests, args.anonymous)
+    print(f"{args.path}: {per_request / 1e6:.2f} million instructions per request ({args.requests} requests)")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 -- wrk script for the portal benchmark. Environment:
 --   BENCH_MODE          bare | page | toggle | book
+--   BENCH_PATH          page: the path to load (the plan page or the reference page)
 --   BENCH_DATA          a file of lines "cookie<TAB>csrf token<TAB>step id" (page and toggle), or
 --                       "cookie<TAB>csrf token<TAB>idempotency key<TAB>slot id" (book)
 --   BENCH_THREADS       the -t given to wrk (each thread takes its own share of the data file)
@@ -7,6 +8,7 @@
 -- done() prints one line of JSON (prefixed with BENCH_RESULT) for bench/run.py to read.
 
 local mode = os.getenv("BENCH_MODE") or "bare"
+local page_path = os.getenv("BENCH_PATH") or "/plan" -- page: the plan page, or the reference page
 local data_file = os.getenv("BENCH_DATA")
 local max_requests = tonumber(os.getenv("BENCH_MAX_REQUESTS") or "1000000")
 local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
@@ -59,7 +61,7 @@ function init(args)
   end
   if mode == "page" then
     for _, e in ipairs(entries) do
-      e.request = wrk.format("GET", "/plan", { ["Cookie"] = e.cookie })
+      e.request = wrk.format("GET", page_path, { ["Cookie"] = e.cookie })
     end
   end
 end
