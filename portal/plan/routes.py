@@ -13,7 +13,7 @@ from ..common.rendering import announce, render_page, wants_fragment
 from ..models import PlanStep, Role, StepStatus, User
 from . import queries
 from .forms import REASON_LABELS, AddStepForm, CantDoForm, StepActionForm
-from .view import PlanView
+from .view import PlanView, step_words
 
 bp = Blueprint("plan", __name__, url_prefix="/plan")
 bp.before_request(roles(Role.CLIENT))
@@ -30,10 +30,20 @@ def _own_step(step_id: uuid.UUID) -> PlanStep:
     return step
 
 
+def _plan_view() -> PlanView:
+    return PlanView.build(queries.plan_summary(_client().id), today_in_helsinki())
+
+
 def _plan_page(error: str | None = None, status: int = 200) -> Response:
     """The plan page, or for htmx its steps."""
-    view = PlanView.build(queries.plan_summary(_client().id), today_in_helsinki())
-    return render_page("plan/index.html", block="plan_steps", status=status, view=view, action_error=error)
+    return render_page("plan/index.html", block="plan_steps", status=status, view=_plan_view(),
+                       words=step_words(), action_error=error)
+
+
+def _step_changed(step_id: uuid.UUID) -> Response:
+    """For htmx: the step's row in place, in its new state, and the progress (plan/_step_changed.html)."""
+    view = _plan_view()
+    return render_page("plan/_step_changed.html", view=view, step=view.step(step_id), words=step_words())
 
 
 @bp.get("")
@@ -47,11 +57,15 @@ def _change(step_id: uuid.UUID, to_status: StepStatus, message: str) -> Response
     form = StepActionForm()
     if not form.validate_on_submit():
         error = _("Nothing was saved because the page was open for a long time. Try again.")
-        return _plan_page(error=error, status=200 if wants_fragment() else 400)
+        if wants_fragment():  # the problem goes above the steps, not into the row
+            response = _plan_page(error=error)
+            response.headers.update({"HX-Retarget": "#plan-steps", "HX-Reswap": "outerHTML"})
+            return response
+        return _plan_page(error=error, status=400)
     queries.change_status(step, _client(), to_status)
     text = message % {"title": step.title}
     if wants_fragment():
-        return announce(_plan_page(), text)
+        return announce(_step_changed(step.id), text)
     flash(text, "success")
     return redirect(url_for("plan.index", _anchor=f"step-{step.id}"))
 
@@ -93,6 +107,7 @@ def step(step_id: uuid.UUID) -> Response:
         appointment_status_words=APPOINTMENT_STATUS_WORDS,
         history=queries.step_history(found.id),
         status_key=PlanView(plan=None, today=today_in_helsinki()).status_of(found),
+        today=today_in_helsinki(),
         reasons=REASON_LABELS,
         action_form=StepActionForm(),
     )

@@ -9,7 +9,7 @@ from datetime import date
 from flask import url_for
 from flask_babel import gettext, ngettext
 
-from ..common.i18n import format_date
+from ..common.i18n import format_date, locale_code
 from ..models import PlanStep, StepStatus
 from .queries import PlanSummary, StepSummary
 
@@ -18,6 +18,20 @@ GROUP_ORDER = ("overdue", "todo", "cant_do", "done")
 STEP_LINKS = {"page": "plan.step", "done": "plan.mark_done", "not_done": "plan.mark_not_done",
               "cant_do": "plan.cant_do"}
 _PLACEHOLDER = uuid.UUID(int=0)
+
+
+def step_words() -> dict[str, str]:
+    """The words of the plan page's step rows (templates/plan/_step_row.html), translated once per page."""
+    return {
+        "todo": gettext("To do"), "done": gettext("Done"), "cant_do": gettext("Can't do"),
+        "overdue": gettext("Overdue"), "own": gettext("Your own step"), "responsible": gettext("Responsible"),
+        "due": gettext("Due"), "mark_done": gettext("Mark as done"), "not_done": gettext("Mark as not done"),
+        "undo": gettext("Undo"), "cant": gettext("I can't do this"),
+        "told": gettext("You told your team you can't do this. They will contact you."),
+        "changed_done": gettext("You marked this step as done."),
+        "changed_todo": gettext("You marked this step as not done."),
+        "you": gettext("You"), "language": locale_code(),
+    }
 
 
 def add_step_links(steps: list[StepSummary]) -> None:
@@ -64,6 +78,9 @@ class PlanView:
         if step.status == StepStatus.TODO and step.is_overdue(self.today):
             return "overdue"
         return step.status
+
+    def step(self, step_id: uuid.UUID) -> StepSummary | None:
+        return next((step for step in self.plan.steps if step.id == step_id), None) if self.plan else None
 
     def next_steps(self, limit: int = 3) -> list[StepSummary]:
         """Overdue first, then the soonest due: what the client should do now."""

@@ -146,6 +146,12 @@ class StaffHomePage(Portal):
     path = "/"
 
 
+def named(words: str, item: str) -> re.Pattern[str]:
+    """The accessible name of a button or link in a list: its visible words, then (visually hidden) the item it
+    acts on. Chromium puts a space before the hidden part, as it is positioned out of the flow."""
+    return re.compile(rf"^{re.escape(words)} ?: {re.escape(item)}$")
+
+
 class PlanPage(Portal):
     path = "/plan"
 
@@ -165,17 +171,27 @@ class PlanPage(Portal):
         return self.main.get_by_role("link", name=title, exact=True)
 
     def mark_done_button(self, title: str) -> Locator:
-        # Every "Mark as done" button is described by its step's title (aria-describedby).
-        return self.step(title).get_by_role("button", name="Mark as done")
+        return self.step(title).get_by_role("button", name=named("Mark as done", title))
 
     def mark_not_done_button(self, title: str) -> Locator:
-        return self.step(title).get_by_role("button", name="Mark as not done")
+        return self.step(title).get_by_role("button", name=named("Mark as not done", title))
+
+    def undo_button(self, title: str) -> Locator:
+        """What a step checked off without leaving the page offers right next to it."""
+        return self.step(title).get_by_role("button", name=named("Undo", title))
 
     def cant_do_link(self, title: str) -> Locator:
-        return self.step(title).get_by_role("link", name="I can't do this")
+        return self.step(title).get_by_role("link", name=named("I can't do this", title))
 
     def status_of(self, title: str) -> Locator:
+        """The step's status tag (a step can also carry "Overdue": tags_of)."""
+        return self.step(title).get_by_role("strong").first
+
+    def tags_of(self, title: str) -> Locator:
         return self.step(title).get_by_role("strong")
+
+    def change_message(self, title: str) -> Locator:
+        return self.step(title).locator(".task__changed")
 
     @property
     def add_step_link(self) -> Locator:

@@ -75,7 +75,7 @@ def _plan_after_swap(page: Page, people: People) -> None:
     plan = sign_in(page, person.email, person.password).go_to_plan()
     plan.mark_done_button(TODO_STEP).click()
     expect(plan.live_region).to_have_text(f"“{TODO_STEP}” is marked as done.")
-    expect(plan.mark_not_done_button(TODO_STEP)).to_be_focused()
+    expect(plan.undo_button(TODO_STEP)).to_be_focused()
 
 
 def _step_with_history(page: Page, people: People) -> None:

@@ -67,5 +67,20 @@ def test_cant_do_asks_for_a_reason_then_tells_the_team(page: Page, jobseeker: Pe
 
     step.back_link.click()
     plan = PlanPage(page)
-    expect(plan.status_of(STEP)).to_have_text("Can't do")
+    expect(plan.tags_of(STEP)).to_have_text(["Can't do"])  # due in ten days: not overdue
     expect(plan.group(re.compile(r"^You told your team you can't do these \(2\)"))).to_be_visible()
+
+
+def test_a_step_you_cant_do_whose_day_has_passed_is_still_overdue(page: Page, jobseeker: Person) -> None:
+    overdue = "Go to the health check for jobseekers"  # due three days ago
+    plan = sign_in(page, jobseeker.email, jobseeker.password).go_to_plan()
+    expect(plan.tags_of(overdue)).to_have_text(["Overdue"])
+    plan.cant_do_link(overdue).click()
+    form = CantDoPage(page)
+    form.reason("Childcare").check()
+    form.submit.click()
+    step = StepPage(page)
+    expect(step.summary_value("Status")).to_have_text("Can't do Overdue")
+    step.back_link.click()
+    plan = PlanPage(page)
+    expect(plan.tags_of(overdue)).to_have_text(["Can't do", "Overdue"])  # both facts, in words

@@ -15,10 +15,13 @@ pytestmark = pytest.mark.e2e
 STEP = "Go to the health check for jobseekers"  # overdue in the demo plan
 
 
-def test_mark_as_done_with_javascript_swaps_the_list_announces_and_keeps_focus(page: Page, jobseeker: Person) -> None:
+def test_mark_as_done_with_javascript_keeps_the_step_in_place_with_undo_beside_it(page: Page, jobseeker: Person) -> None:
     plan = sign_in(page, jobseeker.email, jobseeker.password).go_to_plan()
     expect(plan.progress_text).to_have_text("2 of 8 steps done")
     expect(plan.status_of(STEP)).to_have_text("Overdue")
+    plan.mark_done_button(STEP).scroll_into_view_if_needed()
+    where = plan.step(STEP).bounding_box()
+    scrolled = page.evaluate("window.scrollY")
 
     # Anything that reloads the page would lose this marker; count the top frame's navigations, too.
     page.evaluate("window.__sameDocument = true")
@@ -30,30 +33,48 @@ def test_mark_as_done_with_javascript_swaps_the_list_announces_and_keeps_focus(p
     assert response.request.headers.get("hx-request") == "true"
     assert response.status == 200
 
-    message = f"“{STEP}” is marked as done."
-    expect(plan.live_region).to_have_text(message)
-    expect(plan.mark_not_done_button(STEP)).to_be_focused()
-    expect(plan.mark_not_done_button(STEP)).to_have_accessible_description(STEP)
+    # The step stays where it was, in its new state, with what happened and Undo right beside it.
+    expect(plan.live_region).to_have_text(f"“{STEP}” is marked as done.")
     expect(plan.status_of(STEP)).to_have_text("Done")
+    expect(plan.change_message(STEP)).to_have_text("You marked this step as done.")
+    expect(plan.change_message(STEP)).to_be_visible()
+    expect(plan.undo_button(STEP)).to_be_focused()
     expect(plan.progress_text).to_have_text("3 of 8 steps done")
-    expect(plan.group(re.compile(r"^Overdue steps"))).to_have_count(0)
+    expect(plan.group(re.compile(r"^Overdue steps")).get_by_role("link", name=STEP)).to_be_visible()
+    now = plan.step(STEP).bounding_box()
+    assert where and now and (now["x"], now["y"]) == (where["x"], where["y"])  # it grows by its message only
+    assert page.evaluate("window.scrollY") == scrolled
     assert page.evaluate("window.__sameDocument") is True
     assert navigations == []
-    # The swap changed the list only: still one h1, the page's own title, a banner-free main.
     expect(plan.h1).to_have_text("My plan")
     expect(page).to_have_title(re.compile(r"^My plan"))
 
-    # And back again, the same way.
-    plan.mark_not_done_button(STEP).click()
+    # Undo, the same way: back as it was, focus on its button.
+    plan.undo_button(STEP).click()
     expect(plan.live_region).to_have_text(f"“{STEP}” is marked as not done.")
+    expect(plan.status_of(STEP)).to_have_text("Overdue")
+    expect(plan.change_message(STEP)).to_have_text("You marked this step as not done.")
     expect(plan.mark_done_button(STEP)).to_be_focused()
     expect(plan.progress_text).to_have_text("2 of 8 steps done")
+    assert page.evaluate("window.scrollY") == scrolled
     assert page.evaluate("window.__sameDocument") is True
 
-    # What was saved is what a fresh load shows.
+    # The groups are put in order on the next visit; what was saved is what a fresh load shows.
+    plan.mark_done_button(STEP).click()
+    expect(plan.undo_button(STEP)).to_be_focused()
     page.reload()
-    expect(plan.progress_text).to_have_text("2 of 8 steps done")
-    expect(plan.status_of(STEP)).to_have_text("Overdue")
+    expect(plan.progress_text).to_have_text("3 of 8 steps done")
+    expect(plan.group(re.compile(r"^Steps you have done")).get_by_role("link", name=STEP)).to_be_visible()
+    expect(plan.change_message(STEP)).to_have_count(0)
+
+
+def test_every_button_in_the_list_names_its_step(page: Page, aino: Person) -> None:
+    plan = sign_in(page, aino.email, aino.password).go_to_plan()
+    buttons = plan.main.get_by_role("button", name=re.compile(r"^Mark as done ?: "))
+    names = [buttons.nth(i).evaluate("b => b.textContent.trim()") for i in range(buttons.count())]
+    assert len(names) >= 5 and len(set(names)) == len(names), names
+    expect(plan.main.get_by_role("button", name="Mark as done", exact=True)).to_have_count(0)
+    expect(plan.main.get_by_role("link", name="I can't do this", exact=True)).to_have_count(0)
 
 
 def test_mark_as_done_without_javascript_posts_redirects_and_shows_a_banner(
@@ -73,7 +94,7 @@ def test_mark_as_done_without_javascript_posts_redirects_and_shows_a_banner(
         expect(banner).to_be_visible()
         expect(plan.status_of(STEP)).to_have_text("Done")
         expect(plan.progress_text).to_have_text("3 of 8 steps done")
-        expect(plan.mark_not_done_button(STEP)).to_be_visible()
+        expect(plan.mark_not_done_button(STEP)).to_be_visible()  # a full page: not "Undo"
         # The live region is for htmx swaps: a full page says it with the banner.
         expect(plan.live_region).to_have_text("")
 
@@ -88,7 +109,7 @@ def test_mark_as_done_without_javascript_posts_redirects_and_shows_a_banner(
 def test_a_step_done_on_the_plan_page_is_done_on_its_own_page(page: Page, jobseeker: Person) -> None:
     plan = sign_in(page, jobseeker.email, jobseeker.password).go_to_plan()
     plan.mark_done_button(STEP).click()
-    expect(plan.mark_not_done_button(STEP)).to_be_focused()
+    expect(plan.undo_button(STEP)).to_be_focused()
     step = plan.open_step(STEP)
     expect(step.summary_value("Status")).to_have_text("Done")
     expect(step.history).to_contain_text("You marked this step as done.")

@@ -26,14 +26,17 @@ def test_marking_done_without_javascript_redirects_back_to_the_step(signed_in: P
     assert "1 of 3 steps done" in page
 
 
-def test_marking_done_with_htmx_returns_the_fragment_and_an_announcement(signed_in: PortalClient, jobseeker) -> None:
+def test_marking_done_with_htmx_returns_the_step_in_place_and_an_announcement(
+    signed_in: PortalClient, jobseeker
+) -> None:
     step = jobseeker.steps[1]
     response = signed_in.post_form(f"/plan/steps/{step.id}/done", headers={"HX-Request": "true"})
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert body.lstrip().startswith('<section id="plan-steps"')
-    assert "<html" not in body
-    assert "1 of 3 steps done" in body  # the fragment shows the change it announces
+    assert body.lstrip().startswith(f'<li class="task task--done" id="step-{step.id}">')  # only this step's row
+    assert body.count("<li") == 1 and "<html" not in body
+    assert "You marked this step as done." in body and ">Undo<" in body  # what happened, and undo, right there
+    assert 'id="plan-progress" hx-swap-oob="true"' in body and "1 of 3 steps done" in body
     assert "portal:announce" in response.headers["HX-Trigger"]
     assert "HX-Request" in response.vary
 

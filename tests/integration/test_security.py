@@ -67,6 +67,20 @@ def test_a_check_off_with_an_expired_token_says_so_above_the_steps(app: Flask, s
     assert step.status == "todo"
 
 
+def test_an_htmx_check_off_with_an_expired_token_puts_the_problem_above_the_steps(
+    app: Flask, signed_in: PortalClient, jobseeker
+) -> None:
+    step = jobseeker.steps[0]
+    response = signed_in.post(f"/plan/steps/{step.id}/done", data={"csrf_token": _expired_token(app, signed_in)},
+                              headers={"HX-Request": "true"})
+    assert response.status_code == 200  # htmx swaps only 2xx answers
+    assert response.headers["HX-Retarget"] == "#plan-steps" and response.headers["HX-Reswap"] == "outerHTML"
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<section id="plan-steps"') and "Nothing was saved" in body
+    db.session.refresh(step)
+    assert step.status == "todo"
+
+
 @pytest.mark.parametrize(
     "title, message",
     [
