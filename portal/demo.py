@@ -127,12 +127,26 @@ def _get_or_create(model: type, key: str, value: str, **fields: object) -> tuple
     return obj, True
 
 
-def seed() -> int:
+def seed_reference() -> int:
+    """Organisation kinds, data categories, purposes and legal rules: what any installation starts from (the
+    tests make these too)."""
+    from .sharing import demo as sharing_demo
+
+    kinds, created = seed_kinds()
+    return created + sharing_demo.seed_reference(kinds)[2]
+
+
+def seed_kinds() -> tuple[dict[str, OrganisationKind], int]:
     created = 0
     kinds = {}
     for code, (fi, sv, en) in KINDS.items():
         kinds[code], new = _get_or_create(OrganisationKind, "code", code, name_fi=fi, name_sv=sv, name_en=en)
         created += new
+    return kinds, created  # type: ignore[return-value]
+
+
+def seed() -> int:
+    kinds, created = seed_kinds()
     orgs: dict[str, Organisation] = {}
     for code, (kind, fi, sv, en) in ORGANISATIONS.items():
         orgs[code], new = _get_or_create(  # type: ignore[assignment]
@@ -154,16 +168,20 @@ def seed() -> int:
                                    locale=locale, password_hash=password_hash)
         staff.append(user)  # type: ignore[arg-type]
         created += new
+    clients: list[User] = []
     for email, name, locale, with_plan in CLIENTS:
         client, new = _get_or_create(User, "email", email, full_name=name, role="client", locale=locale,
                                      password_hash=password_hash)
+        clients.append(client)  # type: ignore[arg-type]
         created += new
         has_plan = db.session.scalar(select(Plan.id).where(Plan.client_id == client.id))  # type: ignore[attr-defined]
         if with_plan and not has_plan:
             created += make_plan(client, locale, orgs, services, staff[0])  # type: ignore[arg-type]
     from .appointments import demo as appointments_demo
+    from .sharing import demo as sharing_demo
 
     created += appointments_demo.seed(orgs, staff)
+    created += sharing_demo.seed(orgs, kinds, clients)  # type: ignore[arg-type]
     return created
 
 

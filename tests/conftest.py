@@ -19,6 +19,7 @@ from portal import create_app, migrate
 from portal.extensions import db
 
 from .support.client import PortalClient
+from .support.databases import seed_reference
 
 
 def _database_url(tmp_root: Path) -> str:
@@ -36,6 +37,7 @@ def _fresh_schema(url: str) -> None:
             conn.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
     migrate.upgrade(url=url)
+    seed_reference(url)
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,12 @@
-"""Every database read and write of the staff side. Staff only reach their own organisation's calendar.
-
-What staff see of a client here is the minimum for the meeting: name, time, the support asked for, why a
-booking was cancelled, and (when booking a follow-up) the titles of the client's open plan steps, so the
-appointment can be linked to the step it carries out. (Wider access to client data comes with the consent
-layer.)
-"""
+"""The staff side's reads and writes of their own organisation's calendar: publishing and withdrawing times,
+marking attendance, booking a client in. Staff read client data (the day's names and support needs, a client's
+plan steps) only through portal.access, which calls day_view.py and the plan room for them."""
 
 from __future__ import annotations
 
 import enum
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -18,89 +14,19 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import (
-    SEAT_HOLDING,
     Appointment,
-    AppointmentEvent,
     AppointmentStatus,
-    Plan,
-    PlanStatus,
     PlanStep,
-    Role,
     Service,
     Slot,
     SlotStatus,
-    StepStatus,
     User,
     utcnow,
 )
 from . import queries
-from .times import day_bounds, plan_slots
+from .times import plan_slots
 
 MAX_SLOTS_PER_PUBLISH = 500
-
-
-@dataclass
-class Cancelled:
-    """A booking the client cancelled or said they can't come to: the seat is free again, the record stays."""
-
-    appointment: Appointment
-    cant_come: bool  # "I can't come" rather than "Cancel"
-    at: datetime
-
-
-@dataclass
-class DaySlot:
-    slot: Slot
-    appointments: list[Appointment] = field(default_factory=list)  # the ones holding a seat
-    cancelled: list[Cancelled] = field(default_factory=list)
-
-    @property
-    def free(self) -> int:
-        return self.slot.capacity - len(self.appointments)
-
-
-def day_view(organisation_id: uuid.UUID, day: date, staff_id: uuid.UUID | None = None) -> list[DaySlot]:
-    """The organisation's slots of one Helsinki day, with who holds each seat and who cancelled."""
-    start, end = day_bounds(day)
-    statement = select(Slot).where(Slot.organisation_id == organisation_id, Slot.starts_at >= start,
-                                   Slot.starts_at < end, Slot.status == SlotStatus.PUBLISHED)
-    if staff_id is not None:
-        statement = statement.where((Slot.staff_id == staff_id) | (Slot.created_by_id == staff_id))
-    slots = list(db.session.scalars(statement.order_by(Slot.starts_at, Slot.id)).unique())
-    rows = {slot.id: DaySlot(slot) for slot in slots}
-    if rows:
-        booked = db.session.scalars(
-            select(Appointment).where(Appointment.slot_id.in_(rows), Appointment.status.in_(SEAT_HOLDING))
-            .options(joinedload(Appointment.client)).order_by(Appointment.seat)
-        ).unique()
-        for appointment in booked:
-            rows[appointment.slot_id].appointments.append(appointment)
-        _add_cancelled(rows)
-    return list(rows.values())
-
-
-def _add_cancelled(rows: dict[uuid.UUID, DaySlot]) -> None:
-    cancelled = list(db.session.scalars(
-        select(Appointment)
-        .where(Appointment.slot_id.in_(rows), Appointment.status == AppointmentStatus.CANCELLED)
-        .options(joinedload(Appointment.client))
-    ).unique())
-    if not cancelled:
-        return
-    how: dict[uuid.UUID, tuple[str, datetime]] = {}
-    for appointment_id, kind, at in db.session.execute(
-        select(AppointmentEvent.appointment_id, AppointmentEvent.kind, AppointmentEvent.at)
-        .where(AppointmentEvent.appointment_id.in_([a.id for a in cancelled]),
-               AppointmentEvent.kind.in_(("cancelled", "cant_come")))
-        .order_by(AppointmentEvent.at, AppointmentEvent.id)
-    ):
-        how[appointment_id] = (kind, at)  # the latest one wins
-    for appointment in cancelled:
-        fallback = ("cancelled", appointment.status_changed_at or appointment.created_at)
-        kind, at = how.get(appointment.id, fallback)
-        rows[appointment.slot_id].cancelled.append(Cancelled(appointment, kind == "cant_come", at))
-    for row in rows.values():
-        row.cancelled.sort(key=lambda c: c.at)
 
 
 def services_of(organisation_id: uuid.UUID) -> list[Service]:
@@ -208,48 +134,6 @@ def mark(appointment: Appointment, actor: User, to: AppointmentStatus, now: date
     if appointment.slot.starts_at > now:
         return NotMarked.NOT_STARTED
     return None if queries.set_status(appointment, actor, to, to.value) else NotMarked.CHANGED
-
-
-def client_by_email(email: str) -> User | None:
-    if not email or any(ord(c) < 32 for c in email):  # a NUL byte would make PostgreSQL refuse the query
-        return None
-    return db.session.scalar(
-        select(User).where(User.email == email.strip().lower(), User.role == Role.CLIENT, User.active.is_(True))
-    )
-
-
-def client_by_id(client_id: uuid.UUID | None) -> User | None:
-    if client_id is None:
-        return None
-    return db.session.scalar(
-        select(User).where(User.id == client_id, User.role == Role.CLIENT, User.active.is_(True))
-    )
-
-
-OPEN_STEP = (StepStatus.TODO.value, StepStatus.CANT_DO.value)
-
-
-def _open_steps_of(client_id: uuid.UUID, organisation_id: uuid.UUID):  # type: ignore[no-untyped-def]
-    # Only the steps this organisation is responsible for and that have no appointment yet: other agencies'
-    # steps are not this caseworker's to see before the client's consent says so.
-    return (
-        select(PlanStep).join(Plan, Plan.id == PlanStep.plan_id)
-        .where(Plan.client_id == client_id, Plan.status != PlanStatus.REPLACED,
-               PlanStep.status.in_(OPEN_STEP), PlanStep.responsible_organisation_id == organisation_id,
-               PlanStep.appointment_id.is_(None))
-    )
-
-
-def open_steps(client_id: uuid.UUID, organisation_id: uuid.UUID) -> list[PlanStep]:
-    """The client's open steps (to do, or can't do) that this organisation is responsible for and that have
-    no appointment yet, in plan order."""
-    return list(db.session.scalars(
-        _open_steps_of(client_id, organisation_id).order_by(PlanStep.position, PlanStep.id)))
-
-
-def open_step(step_id: uuid.UUID, client_id: uuid.UUID, organisation_id: uuid.UUID) -> PlanStep | None:
-    """One of those steps, or None: any other step is simply not found."""
-    return db.session.scalar(_open_steps_of(client_id, organisation_id).where(PlanStep.id == step_id))
 
 
 def booked_with_key(key: uuid.UUID | None, actor_id: uuid.UUID) -> Appointment | None:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..access import reads as access
 from ..common.access import roles
 from ..common.i18n import format_date, locale_code, today_in_helsinki
 from ..common.ids import parse_uuid
@@ -24,6 +25,9 @@ from .staff_forms import STEP_NOT_ON_THE_LIST, DirectBookForm, PublishForm
 from .staff_queries import NewSlots, NotMarked
 from .times import in_calendar, local_day, local_to_utc
 from .view import template_helpers
+
+# Booking a client in and linking it to a plan step is planning their services together.
+BOOKING_PURPOSE = "plan_services"
 
 bp = Blueprint("staff_appointments", __name__, url_prefix="/staff/appointments")
 # a form sent after its token expired: nothing is changed
@@ -69,7 +73,7 @@ def _scope() -> str:
 
 def _day_page(staff: User, shown: date, scope: str, day_error: str | None = None) -> Response:
     """The day view; to htmx, only its list of times (the forms in it swap the list in place)."""
-    rows = staff_queries.day_view(staff.organisation_id, shown, staff.id if scope == "mine" else None)
+    rows = access.day_view(staff, shown, only_own=scope == "mine")
     return render_page(
         "staff_appointments/day.html", block="day_list", rows=rows, day=shown, scope=scope, now=utcnow(),
         previous_day=(shown - timedelta(days=1)).isoformat(), next_day=(shown + timedelta(days=1)).isoformat(),
@@ -210,13 +214,16 @@ def book_for_client() -> Response:
     form = DirectBookForm()
     if not form.is_submitted():
         form.idempotency_key.data = str(uuid.uuid4())
-        named = staff_queries.client_by_id(parse_uuid(request.args.get("client")))
+        named = access.open_client(staff, parse_uuid(request.args.get("client")), BOOKING_PURPOSE)
         if named is not None:
-            form.client_email.data = named.email
+            form.client_email.data = named.client.email
     elif (done := staff_queries.booked_with_key(form.key(), staff.id)) is not None:
         return _booked(done, done.client)  # sent twice: the same result, nothing booked twice
-    client = staff_queries.client_by_email(form.client_email.data) if form.client_email.data else None
-    steps = staff_queries.open_steps(client.id, staff.organisation_id) if client is not None else []
+    # Only a client of this organisation's team is found; anyone else is "no client", and their log shows it.
+    found = (access.find_client_by_email(staff, form.client_email.data, BOOKING_PURPOSE)
+             if form.client_email.data else None)
+    client = found.client if found is not None else None
+    steps = (access.open_plan_steps(found) or []) if found is not None else []
     form.plan_step.choices = [("none", _("No plan step"))] + [(str(s.id), _step_label(s)) for s in steps]
     if form.is_submitted() and "show_steps" in request.form:  # "Show the client's plan steps": books nothing
         # the address is checked like on sending (control characters are said next to the field)
@@ -227,8 +234,8 @@ def book_for_client() -> Response:
     if form.validate_on_submit():
         starts = local_to_utc(form.day.data, form.start_time.time)  # type: ignore[attr-defined]
         step = None
-        if client is not None and form.step_id() is not None:
-            step = staff_queries.open_step(form.step_id(), client.id, staff.organisation_id)  # type: ignore[arg-type]
+        if found is not None and form.step_id() is not None:
+            step = access.open_plan_step(found, form.step_id())  # type: ignore[arg-type]
         if client is None:
             form.client_email.errors = [_("No client has this e-mail address. Check the address.")]
         elif form.step_id() is not None and step is None:

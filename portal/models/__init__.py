@@ -15,9 +15,31 @@ from .appointments import (
 from .base import Base, utcnow
 from .organisations import Organisation, OrganisationKind, Service
 from .plans import CantDoReason, Plan, PlanStatus, PlanStep, PlanStepEvent, StepStatus, TeamNotice
+from .sharing import (
+    AccessLogEntry,
+    AccessOutcome,
+    ClientRecord,
+    Consent,
+    ConsentEvent,
+    ConsentStatus,
+    DataCategory,
+    LegalRule,
+    Purpose,
+    TeamMembership,
+)
 from .users import Role, User
 
 __all__ = [
+    "AccessLogEntry",
+    "AccessOutcome",
+    "ClientRecord",
+    "Consent",
+    "ConsentEvent",
+    "ConsentStatus",
+    "DataCategory",
+    "LegalRule",
+    "Purpose",
+    "TeamMembership",
     "SEAT_HOLDING",
     "Appointment",
     "AppointmentEvent",

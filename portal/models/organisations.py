@@ -27,8 +27,20 @@ class Organisation(IdMixin, TimestampMixin, TranslatedName, Base):
     # A merged or renamed-away organisation points to the one that took over its work.
     succeeded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
 
+    # How a client reaches it: data, shown on My team.
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    hours_fi: Mapped[str] = mapped_column(String(200), default="")
+    hours_sv: Mapped[str] = mapped_column(String(200), default="")
+    hours_en: Mapped[str] = mapped_column(String(200), default="")
+
     kind: Mapped[OrganisationKind] = relationship()
     services: Mapped[list[Service]] = relationship(back_populates="organisation")
+
+
+    def hours(self, locale: str) -> str:
+        return getattr(self, f"hours_{locale}", None) or self.hours_fi
 
 
 class Service(IdMixin, TimestampMixin, TranslatedName, TranslatedDescription, Base):

@@ -241,3 +241,27 @@ def linked_appointment(appointment_id: uuid.UUID, client_id: uuid.UUID) -> Appoi
             break
         current = moved_to
     return current
+
+
+OPEN_STEP = (StepStatus.TODO.value, StepStatus.CANT_DO.value)
+
+
+def _open_steps_of(client_id: uuid.UUID, organisation_id: uuid.UUID) -> Select[tuple[PlanStep]]:
+    return (
+        select(PlanStep).join(Plan, Plan.id == PlanStep.plan_id)
+        .where(Plan.client_id == client_id, Plan.status != PlanStatus.REPLACED,
+               PlanStep.status.in_(OPEN_STEP), PlanStep.responsible_organisation_id == organisation_id,
+               PlanStep.appointment_id.is_(None))
+    )
+
+
+def open_steps_for(client_id: uuid.UUID, organisation_id: uuid.UUID) -> list[PlanStep]:
+    """The client's open steps (to do, or can't do) that this organisation is responsible for and that have no
+    appointment yet, in plan order: what an appointment booked for the client can carry out."""
+    return list(db.session.scalars(
+        _open_steps_of(client_id, organisation_id).order_by(PlanStep.position, PlanStep.id)))
+
+
+def open_step_for(step_id: uuid.UUID, client_id: uuid.UUID, organisation_id: uuid.UUID) -> PlanStep | None:
+    """One of those steps, or None: any other step is simply not found."""
+    return db.session.scalar(_open_steps_of(client_id, organisation_id).where(PlanStep.id == step_id))

@@ -7,7 +7,15 @@ import pytest
 from portal.models import Plan, PlanStep, User
 
 from ..support.client import PortalClient
-from ..support.factories import PASSWORD, ClientFactory, PlanFactory, StaffFactory, StepFactory
+from ..support.factories import (
+    PASSWORD,
+    ClientFactory,
+    PlanFactory,
+    StaffFactory,
+    StepFactory,
+    employment_services,
+    in_team,
+)
 
 
 @dataclass
@@ -34,4 +42,17 @@ def signed_in(client: PortalClient, jobseeker: ClientWithPlan) -> PortalClient:
 
 @pytest.fixture()
 def staff_user(app) -> User:  # type: ignore[no-untyped-def]
-    return StaffFactory()
+    """A caseworker of employment services (the controller of clients' plans and appointments)."""
+    return StaffFactory(organisation_id=employment_services().id)
+
+
+@pytest.fixture()
+def team_client(staff_user: User):  # type: ignore[no-untyped-def]
+    """Makes clients in staff_user's organisation's team."""
+
+    def make(**fields: object) -> User:
+        client = ClientFactory(**fields)
+        in_team(client, staff_user.organisation_id)
+        return client
+
+    return make

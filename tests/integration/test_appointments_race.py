@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.appointments.times import local_day
 from portal.extensions import db
-from portal.models import Appointment, Organisation, OrganisationKind, Slot, User, utcnow
+from portal.models import Appointment, Organisation, OrganisationKind, Slot, TeamMembership, User, utcnow
 
 from ..conftest import TEST_CONFIG
 from ..support.databases import own_database
@@ -69,8 +69,12 @@ def world(race_database_url: str) -> Iterator[World]:
                       starts_at=starts + timedelta(hours=1), ends_at=starts + timedelta(hours=1, minutes=45))
         db.session.add_all([slot, nearby])
         emails = [f"racer{i}@example.test" for i in range(PEOPLE)]
-        db.session.add_all(User(email=e, full_name=f"Racer {i}", role="client", password_hash=_HASH, locale="en")
-                           for i, e in enumerate(emails))
+        racers = [User(email=e, full_name=f"Racer {i}", role="client", password_hash=_HASH, locale="en")
+                  for i, e in enumerate(emails)]
+        db.session.add_all(racers)
+        db.session.flush()
+        # the staff member's organisation works with the racers (it may book them in)
+        db.session.add_all(TeamMembership(client_id=racer.id, organisation_id=org.id) for racer in racers)
         db.session.commit()
         slot_id = slot.id
     server = make_server("127.0.0.1", 0, app, threaded=True)

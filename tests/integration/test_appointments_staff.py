@@ -126,8 +126,8 @@ def test_attendance_cannot_be_marked_before_the_start(staff_client: PortalClient
     assert appointment.status == "booked"
 
 
-def test_staff_book_a_follow_up_for_a_client(staff_client: PortalClient, staff_user) -> None:
-    client = ClientFactory()
+def test_staff_book_a_follow_up_for_a_client(team_client, staff_client: PortalClient, staff_user) -> None:
+    client = team_client()
     day = date.today() + timedelta(days=10)
     response = staff_client.post_form("/staff/appointments/book", {
         "client_email": client.email, "day-day": str(day.day), "day-month": str(day.month),

@@ -60,8 +60,8 @@ def test_an_email_address_in_the_address_is_not_used(staff_client: PortalClient)
     assert client.full_name not in page
 
 
-def test_the_clients_id_in_the_address_fills_in_the_client(staff_client: PortalClient) -> None:
-    client = ClientFactory()
+def test_the_clients_id_in_the_address_fills_in_the_client(team_client, staff_client: PortalClient) -> None:
+    client = team_client()
     response = staff_client.get(f"/staff/appointments/book?client={client.id}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -79,8 +79,8 @@ def test_a_made_up_client_id_is_simply_not_filled_in(staff_client: PortalClient)
 
 # --- 3. A double submit books once ------------------------------------------------------------------------
 
-def test_booking_twice_with_the_same_form_books_once(staff_client: PortalClient, staff_user) -> None:
-    client = ClientFactory()
+def test_booking_twice_with_the_same_form_books_once(team_client, staff_client: PortalClient, staff_user) -> None:
+    client = team_client()
     key = _key_of(staff_client.get("/staff/appointments/book").get_data(as_text=True))
     first = staff_client.post_form("/staff/appointments/book", _booking(client.email, key))
     second = staff_client.post_form("/staff/appointments/book", _booking(client.email, key))
@@ -93,8 +93,8 @@ def test_booking_twice_with_the_same_form_books_once(staff_client: PortalClient,
     assert str(_appointments_of(client)[0].idempotency_key) == key
 
 
-def test_each_booking_form_has_its_own_key(staff_client: PortalClient, staff_user) -> None:
-    client = ClientFactory()
+def test_each_booking_form_has_its_own_key(team_client, staff_client: PortalClient, staff_user) -> None:
+    client = team_client()
     for _ in range(2):
         key = _key_of(staff_client.get("/staff/appointments/book").get_data(as_text=True))
         response = staff_client.post_form("/staff/appointments/book", _booking(client.email, key))
@@ -103,8 +103,8 @@ def test_each_booking_form_has_its_own_key(staff_client: PortalClient, staff_use
     assert len(_internal_slots_of(staff_user)) == 2
 
 
-def test_a_form_that_failed_keeps_its_key(staff_client: PortalClient) -> None:
-    client = ClientFactory()
+def test_a_form_that_failed_keeps_its_key(team_client, staff_client: PortalClient) -> None:
+    client = team_client()
     key = _key_of(staff_client.get("/staff/appointments/book").get_data(as_text=True))
     failed = staff_client.post_form("/staff/appointments/book",
                                     _booking(client.email, key, start_time="25.00"))
@@ -112,7 +112,7 @@ def test_a_form_that_failed_keeps_its_key(staff_client: PortalClient) -> None:
     assert _key_of(failed.get_data(as_text=True)) == key
 
 
-def test_another_staff_members_key_books_nothing_of_theirs(staff_client: PortalClient) -> None:
+def test_another_staff_members_key_books_nothing_of_theirs(team_client, staff_client: PortalClient) -> None:
     """A key someone else used (tampered, or a stale copy of another's form): refused, not shown."""
     from ..support.appointments import make_slot
 
@@ -122,7 +122,7 @@ def test_another_staff_members_key_books_nothing_of_theirs(staff_client: PortalC
                        booked_by_role="client", idempotency_key=uuid.uuid4())
     db.session.add(used)
     db.session.flush()
-    client = ClientFactory()
+    client = team_client()
     response = staff_client.post_form("/staff/appointments/book",
                                       _booking(client.email, str(used.idempotency_key)))
     assert response.status_code == 400
@@ -135,8 +135,8 @@ def test_another_staff_members_key_books_nothing_of_theirs(staff_client: PortalC
 
 # --- 6. Other needs ---------------------------------------------------------------------------------------
 
-def test_other_needs_are_recorded_and_shown_to_staff(staff_client: PortalClient) -> None:
-    client = ClientFactory()
+def test_other_needs_are_recorded_and_shown_to_staff(team_client, staff_client: PortalClient) -> None:
+    client = team_client()
     response = staff_client.post_form("/staff/appointments/book", _booking(
         client.email, interpreter_language="Somali", other_needs="Step-free access\nA quiet room"))
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
@@ -150,10 +150,10 @@ def test_other_needs_are_recorded_and_shown_to_staff(staff_client: PortalClient)
 # --- 5. Linking the appointment to a step of the client's plan ---------------------------------------------
 
 @pytest.fixture()
-def planned(app, staff_user) -> tuple[User, dict[str, PlanStep]]:  # type: ignore[no-untyped-def]
+def planned(team_client, app, staff_user) -> tuple[User, dict[str, PlanStep]]:  # type: ignore[no-untyped-def]
     """A client whose plan has steps the caseworker's organisation is responsible for, in every state, and
     steps they are not to see: another agency's, the client's own and one already linked to an appointment."""
-    client = ClientFactory()
+    client = team_client()
     plan = PlanFactory(client_id=client.id)
     ours = staff_user.organisation_id
     steps = {status: StepFactory(plan_id=plan.id, status=status, title=f"A step that is {status}",

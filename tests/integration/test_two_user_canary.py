@@ -24,7 +24,15 @@ from portal.models import Appointment, AppointmentEvent, Plan, PlanStep, User
 
 from ..support.appointments import make_slot
 from ..support.client import PortalClient
-from ..support.factories import PASSWORD, ClientFactory, OrganisationFactory, PlanFactory, StaffFactory, StepFactory
+from ..support.factories import (
+    PASSWORD,
+    ClientFactory,
+    PlanFactory,
+    StaffFactory,
+    StepFactory,
+    employment_services,
+    in_team,
+)
 
 
 @dataclass
@@ -41,10 +49,11 @@ class World:
 
 def _world(app: Flask, n: int) -> World:
     token = f"kanaria{n}x{uuid.uuid4().hex[:8]}"
-    org = OrganisationFactory()
+    org = employment_services()
     staff = StaffFactory(organisation_id=org.id, full_name=f"Ohjaaja {token}", email=f"staff-{token}@example.test")
     client = ClientFactory(full_name=f"Asiakas {token}", email=f"client-{token}@example.test",
                            phone=f"+35840{n}000000")
+    in_team(client, org.id)
     plan = PlanFactory(client_id=client.id, goals=f"Tavoite {token}")
     past = today_in_helsinki() - timedelta(days=3)
     steps = {

@@ -22,6 +22,7 @@ def own_database(name: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix=f"portal-{name}-") as tmp:
             url = f"sqlite:///{tmp}/{name}.sqlite3"
             migrate.upgrade(url=url)
+            seed_reference(url)
             yield url
         return
     database = f"portal_{name.replace('-', '_')}_{uuid.uuid4().hex[:10]}"
@@ -31,9 +32,23 @@ def own_database(name: str) -> Iterator[str]:
     url = sa.engine.make_url(base).set(database=database).render_as_string(hide_password=False)
     try:
         migrate.upgrade(url=url)
+        seed_reference(url)
         yield url
     finally:
         sa.create_engine(url).dispose()
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
+
+
+def seed_reference(url: str) -> None:
+    """Organisation kinds, data categories, purposes and legal rules, as every installation has them."""
+    from portal import create_app, demo
+    from portal.extensions import db
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": url})
+    with app.app_context():
+        demo.seed_reference()
+        db.session.commit()
+    with app.app_context():
+        db.engine.dispose()

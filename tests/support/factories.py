@@ -11,7 +11,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from portal.auth.passwords import hash_password
 from portal.common.i18n import today_in_helsinki
 from portal.extensions import db
-from portal.models import Organisation, OrganisationKind, Plan, PlanStep, PlanStepEvent, User
+from portal.models import Organisation, OrganisationKind, Plan, PlanStep, PlanStepEvent, TeamMembership, User
 
 PASSWORD = "correct horse battery staple"
 _HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
@@ -94,3 +94,34 @@ class StepFactory(Base):
             db.session.add(PlanStepEvent(step_id=self.id, actor_id=self.added_by_id, kind="created",
                                          to_status="todo"))
             db.session.flush()
+
+
+class TeamMembershipFactory(Base):
+    """An organisation in a client's team (from a month ago, not ended)."""
+
+    class Meta:
+        model = TeamMembership
+
+    id = factory.LazyFunction(uuid.uuid4)
+    client_id = factory.LazyFunction(lambda: ClientFactory().id)
+    organisation_id = factory.LazyFunction(lambda: OrganisationFactory().id)
+    role_fi, role_sv, role_en = "Yhteyshenkilö", "Kontaktperson", "Contact person"
+
+
+def in_team(client: User, *organisation_ids: uuid.UUID) -> None:
+    for organisation_id in organisation_ids:
+        TeamMembershipFactory(client_id=client.id, organisation_id=organisation_id)
+
+
+def kind_id(code: str) -> uuid.UUID:
+    """One of the organisation kinds every installation has (tests/support/databases.py seeds them)."""
+    from sqlalchemy import select
+
+    found = db.session.scalar(select(OrganisationKind.id).where(OrganisationKind.code == code))
+    assert found is not None, code
+    return found
+
+
+def employment_services() -> Organisation:
+    """An employment authority: the controller of a client's plan and appointments."""
+    return OrganisationFactory(kind_id=kind_id("employment_authority"))

@@ -1,0 +1,116 @@
+"""The access room's own reads and writes: the facts a decision needs, and the access log."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import exists, insert, select
+
+from ..extensions import db
+from ..models import (
+    AccessLogEntry,
+    Consent,
+    ConsentStatus,
+    DataCategory,
+    LegalRule,
+    Organisation,
+    Purpose,
+    Role,
+    TeamMembership,
+    User,
+)
+from .policy import CategoryFacts, Decision, SharingFacts
+
+
+def active_membership(client_id: uuid.UUID, organisation_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    return exists().where(TeamMembership.client_id == client_id,
+                          TeamMembership.organisation_id == organisation_id, TeamMembership.ended_at.is_(None))
+
+
+def purpose_id(code: str) -> uuid.UUID:
+    found = db.session.scalar(select(Purpose.id).where(Purpose.code == code))
+    if found is None:
+        raise LookupError(f"no purpose {code!r}: purposes are data (portal/demo.py seeds them)")
+    return found
+
+
+def sharing_facts(client_id: uuid.UUID, organisation_id: uuid.UUID, purpose: uuid.UUID) -> SharingFacts:
+    kind_id, in_team = db.session.execute(
+        select(Organisation.kind_id, active_membership(client_id, organisation_id))
+        .where(Organisation.id == organisation_id)
+    ).one()
+    categories = [CategoryFacts(*row) for row in db.session.execute(
+        select(DataCategory.id, DataCategory.code, DataCategory.controller_kind_id).order_by(DataCategory.position)
+    )]
+    facts = SharingFacts(organisation_id, kind_id, bool(in_team), categories)
+    if not in_team:
+        return facts
+    facts.consents = {category: (consent, expires) for category, consent, expires in db.session.execute(
+        select(Consent.category_id, Consent.id, Consent.expires_at).where(
+            Consent.client_id == client_id, Consent.organisation_id == organisation_id,
+            Consent.purpose_id == purpose, Consent.status == ConsentStatus.GIVEN)
+    )}
+    facts.legal_rules = {category: rule for category, rule in db.session.execute(
+        select(LegalRule.category_id, LegalRule.id).where(
+            LegalRule.recipient_kind_id == kind_id, LegalRule.purpose_id == purpose, LegalRule.active.is_(True))
+    )}
+    return facts
+
+
+def client(client_id: uuid.UUID | None) -> User | None:
+    if client_id is None:
+        return None
+    return db.session.scalar(select(User).where(User.id == client_id, User.role == Role.CLIENT,
+                                                User.active.is_(True)))
+
+
+def client_by_email(email: str) -> User | None:
+    if not email or any(ord(c) < 32 for c in email):  # a NUL byte would make PostgreSQL refuse the query
+        return None
+    return db.session.scalar(select(User).where(User.email == email.strip().lower(), User.role == Role.CLIENT,
+                                                User.active.is_(True)))
+
+
+def team_clients(organisation_id: uuid.UUID, name: str = "") -> list[User]:
+    """The clients this organisation works with now, by name."""
+    statement = (
+        select(User).join(TeamMembership, TeamMembership.client_id == User.id)
+        .where(TeamMembership.organisation_id == organisation_id, TeamMembership.ended_at.is_(None),
+               User.active.is_(True))
+        .order_by(User.full_name, User.id)
+    )
+    if name:
+        statement = statement.where(User.full_name.ilike(f"%{_escape_like(name)}%", escape="\\"))
+    return list(db.session.scalars(statement.limit(200)))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def category_id(code: str) -> uuid.UUID:
+    found = db.session.scalar(select(DataCategory.id).where(DataCategory.code == code))
+    if found is None:
+        raise LookupError(f"no data category {code!r}: categories are data (portal/sharing/demo.py seeds them)")
+    return found
+
+
+def categories() -> list[DataCategory]:
+    return list(db.session.scalars(select(DataCategory).order_by(DataCategory.position)))
+
+
+def write_log(staff: User, purpose: uuid.UUID,
+              entries: Iterable[tuple[uuid.UUID, uuid.UUID | None, Decision]], at: datetime) -> None:
+    """One row per (client, category) read or refused, in the request's transaction: a read that fails takes
+    its log row with it, and a logged read is one that happened."""
+    rows = [
+        {"id": uuid.uuid4(), "at": at, "client_id": client_id, "staff_id": staff.id,
+         "organisation_id": staff.organisation_id, "category_id": category_id, "purpose_id": purpose,
+         "outcome": "allowed" if decision.allowed else "refused", "basis": decision.basis,
+         "consent_id": decision.consent_id, "legal_rule_id": decision.legal_rule_id}
+        for client_id, category_id, decision in entries
+    ]
+    if rows:
+        db.session.execute(insert(AccessLogEntry), rows)

@@ -1,0 +1,117 @@
+"""The one way staff read a client's data. Each read checks the client's team and the client's consent (or a
+legal rule) for the category and purpose, and writes its access-log row in the request's transaction, allowed
+or refused. Views and other rooms never query client data for staff themselves (import contracts).
+
+    access = reads.open_client(staff, client_id, "plan_services")   # None: not in your team, "not found"
+    plan = access.read("plan", lambda: plan_queries.plan_summary(client_id))   # None: not shared with you
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+from ..appointments import day_view as day_view_queries
+from ..models import DataCategory, User, utcnow
+from ..plan import queries as plan_queries
+from ..sharing import queries as sharing_queries
+from . import queries
+from .policy import Decision, decide_all
+
+T = TypeVar("T")
+
+
+class ClientAccess:
+    """One staff member's access to one client of their team, for one purpose, within one request: decided once,
+    logged at every read."""
+
+    def __init__(self, staff: User, client: User, purpose: str) -> None:
+        self.staff, self.client = staff, client
+        self.purpose_id = queries.purpose_id(purpose)
+        self.now = utcnow()
+        facts = queries.sharing_facts(client.id, staff.organisation_id, self.purpose_id)  # type: ignore[arg-type]
+        self.in_team = facts.in_team
+        self.category_ids = {category.code: category.id for category in facts.categories}
+        self.decisions: dict[str, Decision] = decide_all(facts, self.now)
+
+    def may_read(self, category: str) -> bool:
+        """Whether a read would be allowed: for what a page offers, not for reading (read() logs)."""
+        return self.decisions[category].allowed
+
+    def read(self, category: str, load: Callable[[], T]) -> T | None:
+        """The data `load` gives, if this organisation may see the category; None if not. Logged either way."""
+        decision = self.decisions[category]
+        queries.write_log(self.staff, self.purpose_id, [(self.client.id, self.category_ids[category], decision)],
+                          self.now)
+        return load() if decision.allowed else None
+
+
+def _refused_attempt(staff: User, client: User, purpose: str) -> None:
+    """Someone outside the client's team named them: the client sees the attempt; the staff member "not found"."""
+    queries.write_log(staff, queries.purpose_id(purpose), [(client.id, None, Decision("not_in_team"))], utcnow())
+
+
+def open_client(staff: User, client_id: uuid.UUID | None, purpose: str) -> ClientAccess | None:
+    """The client, if they are in the staff member's organisation's team; None (not found) otherwise."""
+    client = queries.client(client_id)
+    return _open(staff, client, purpose)
+
+
+def find_client_by_email(staff: User, email: str, purpose: str) -> ClientAccess | None:
+    return _open(staff, queries.client_by_email(email), purpose)
+
+
+def _open(staff: User, client: User | None, purpose: str) -> ClientAccess | None:
+    if client is None or staff.organisation_id is None:
+        return None
+    access = ClientAccess(staff, client, purpose)
+    if not access.in_team:
+        _refused_attempt(staff, client, purpose)
+        return None
+    return access
+
+
+def team_clients(staff: User, name: str = "") -> list[User]:
+    """The clients the staff member's organisation works with now (their names only: the team is the reason
+    staff may know of them at all)."""
+    return queries.team_clients(staff.organisation_id, name) if staff.organisation_id else []  # type: ignore[arg-type]
+
+
+# --- what pages read through it -----------------------------------------------------------------------------
+
+
+def open_plan_steps(access: ClientAccess) -> list | None:  # type: ignore[type-arg]
+    """The client's open steps this organisation is responsible for (to link a booking to), if it may see the
+    client's plan."""
+    organisation_id = access.staff.organisation_id
+    return access.read("plan", lambda: plan_queries.open_steps_for(access.client.id, organisation_id))  # type: ignore[arg-type]
+
+
+def open_plan_step(access: ClientAccess, step_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    organisation_id = access.staff.organisation_id
+    return access.read("plan", lambda: plan_queries.open_step_for(step_id, access.client.id, organisation_id))  # type: ignore[arg-type]
+
+
+def day_view(staff: User, day: date, only_own: bool) -> list[day_view_queries.DaySlot]:
+    """The organisation's times of a day with who comes and what support they asked for: the organisation's own
+    appointments, so always its to see ("own record"); each client shown is logged once."""
+    rows = day_view_queries.day_view(staff.organisation_id, day, staff.id if only_own else None)  # type: ignore[arg-type]
+    clients = {a.client_id for row in rows for a in row.appointments} | {
+        c.appointment.client_id for row in rows for c in row.cancelled}
+    if clients:
+        category, own = queries.category_id("appointments"), Decision("own_record")
+        queries.write_log(staff, queries.purpose_id("appointment"),
+                          [(client_id, category, own) for client_id in sorted(clients)], utcnow())
+    return rows
+
+
+def records(access: ClientAccess, category: str) -> list | None:  # type: ignore[type-arg]
+    """What organisations recorded about the client in the category, if this organisation may see it."""
+    category_id = access.category_ids[category]
+    return access.read(category, lambda: sharing_queries.records(access.client.id, category_id))
+
+
+def categories() -> list[DataCategory]:
+    return queries.categories()
