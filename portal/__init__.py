@@ -44,12 +44,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .appointments.client_routes import bp as appointments_bp
     from .appointments.staff_routes import bp as staff_appointments_bp
     from .auth.routes import bp as auth_bp
+    from .clients.routes import bp as clients_bp
     from .errors import init_app as init_errors
     from .home.routes import bp as home_bp
     from .pages.routes import bp as pages_bp
     from .plan.routes import bp as plan_bp
 
-    for blueprint in (auth_bp, home_bp, pages_bp, plan_bp, appointments_bp, staff_appointments_bp):
+    for blueprint in (auth_bp, home_bp, pages_bp, plan_bp, appointments_bp, staff_appointments_bp, clients_bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)
     init_errors(app)

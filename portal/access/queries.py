@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, insert, select
 
+from ..common.transactions import record_even_if_rolled_back
 from ..extensions import db
 from ..models import (
     AccessLogEntry,
@@ -112,5 +113,11 @@ def write_log(staff: User, purpose: uuid.UUID,
          "consent_id": decision.consent_id, "legal_rule_id": decision.legal_rule_id}
         for client_id, category_id, decision in entries
     ]
-    if rows:
-        db.session.execute(insert(AccessLogEntry), rows)
+    if not rows:
+        return
+    refused = [row for row in rows if row["outcome"] == "refused"]
+    allowed = [row for row in rows if row["outcome"] == "allowed"]
+    if allowed:
+        db.session.execute(insert(AccessLogEntry), allowed)
+    if refused:  # kept even when the request ends in "not found"
+        record_even_if_rolled_back(insert(AccessLogEntry), refused)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from ..appointments import client_reads as appointment_reads
 from ..appointments import day_view as day_view_queries
 from ..models import DataCategory, User, utcnow
 from ..plan import queries as plan_queries
@@ -111,6 +113,31 @@ def records(access: ClientAccess, category: str) -> list | None:  # type: ignore
     """What organisations recorded about the client in the category, if this organisation may see it."""
     category_id = access.category_ids[category]
     return access.read(category, lambda: sharing_queries.records(access.client.id, category_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One category of a client's data as a staff page shows it: its content, or None when it is not shared with
+    the organisation (what is not shared has no size and no "empty" either)."""
+
+    category: DataCategory
+    basis: str
+    content: object | None
+
+
+def overview(access: ClientAccess) -> list[Section]:
+    """Every category of the client's data: what this organisation may see of it, each read logged."""
+    client_id = access.client.id
+    loaders: dict[str, Callable[[], object]] = {
+        "plan": lambda: plan_queries.plan_summary(client_id),
+        "appointments": lambda: appointment_reads.client_appointments(client_id),
+    }
+    sections = []
+    for category in queries.categories():
+        load = loaders.get(category.code) or (
+            lambda category_id=category.id: sharing_queries.records(client_id, category_id))
+        sections.append(Section(category, access.decisions[category.code].basis, access.read(category.code, load)))
+    return sections
 
 
 def categories() -> list[DataCategory]:

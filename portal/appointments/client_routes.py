@@ -14,7 +14,7 @@ from ..common.database import writes_on_get
 from ..common.i18n import format_date, locale_code
 from ..common.rendering import render_page
 from ..models import Appointment, AppointmentStatus, Role, Slot, User, utcnow
-from . import ics, queries
+from . import client_reads, ics, queries
 from .forms import CancelAppointmentForm, CantComeForm, ChooseForm, ConfirmForm, DayForm, NeedsForm, TimeForm
 from .journey import Journey
 from .queries import AlreadyChanged, Needs, Refusal
@@ -34,7 +34,7 @@ def _client() -> User:
 
 
 def _own(appointment_id: uuid.UUID) -> Appointment:
-    found = queries.client_appointment(appointment_id, _client().id)
+    found = client_reads.client_appointment(appointment_id, _client().id)
     if found is None:
         abort(404)
     return found
@@ -48,7 +48,7 @@ def _status(form: object) -> int:
 @client_only
 def index() -> Response:
     now = utcnow()
-    upcoming, past = split(queries.client_appointments(_client().id), now)
+    upcoming, past = split(client_reads.client_appointments(_client().id), now)
     return render_page("appointments/index.html", upcoming=upcoming, past=past, now=now)
 
 
@@ -57,7 +57,7 @@ def index() -> Response:
 def detail(appointment_id: uuid.UUID) -> Response:
     appointment = _own(appointment_id)
     return render_page("appointments/detail.html", appointment=appointment, now=utcnow(),
-                       history=queries.history(appointment.id), status_words=STATUS_WORDS)
+                       history=client_reads.history(appointment.id), status_words=STATUS_WORDS)
 
 
 def _already_changed(appointment_id: uuid.UUID) -> Response:
@@ -227,7 +227,7 @@ def check() -> Response:
     slot_id = journey.slot_id()
     if slot_id is None or not journey.needs_answered:
         return redirect(_book_url(journey))
-    replaces = queries.client_appointment(journey.replaces_id(), client.id) if journey.replaces else None
+    replaces = client_reads.client_appointment(journey.replaces_id(), client.id) if journey.replaces else None
     slot, refusal = queries.slot_for_client(slot_id, utcnow())
     if form.validate_on_submit():
         if form.key() is None or form.slot_id.data != str(slot_id):

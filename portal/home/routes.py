@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 from flask_login import current_user
 
-from ..appointments import queries as appointment_queries
+from ..appointments import client_reads as appointment_reads
 from ..common.i18n import today_in_helsinki
 from ..common.rendering import render_page
 from ..models import utcnow
@@ -19,5 +19,5 @@ def index() -> Response:
     if user.is_staff:
         return render_page("home/staff.html", user=user)
     view = PlanView.build(plan_queries.plan_summary(user.id), today_in_helsinki())
-    upcoming = appointment_queries.next_appointment(user.id, utcnow())
+    upcoming = appointment_reads.next_appointment(user.id, utcnow())
     return render_page("home/client.html", user=user, view=view, next_appointment=upcoming)

@@ -20,7 +20,7 @@ from flask import Flask
 from portal.appointments.times import local_day
 from portal.common.i18n import today_in_helsinki
 from portal.extensions import db
-from portal.models import Appointment, AppointmentEvent, Plan, PlanStep, User
+from portal.models import Appointment, AppointmentEvent, Plan, PlanStep, TeamMembership, User
 
 from ..support.appointments import make_slot
 from ..support.client import PortalClient
@@ -30,8 +30,8 @@ from ..support.factories import (
     PlanFactory,
     StaffFactory,
     StepFactory,
+    TeamMembershipFactory,
     employment_services,
-    in_team,
 )
 
 
@@ -44,16 +44,18 @@ class World:
     steps: dict[str, PlanStep]
     booked: Appointment
     cancelled: Appointment
+    membership: TeamMembership
     browsers: dict[str, PortalClient] = field(default_factory=dict)
 
 
 def _world(app: Flask, n: int) -> World:
     token = f"kanaria{n}x{uuid.uuid4().hex[:8]}"
     org = employment_services()
-    staff = StaffFactory(organisation_id=org.id, full_name=f"Ohjaaja {token}", email=f"staff-{token}@example.test")
+    staff = StaffFactory(organisation_id=org.id, full_name=f"Ohjaaja {token}", email=f"staff-{token}@example.test",
+                         role="manager")  # a manager reaches every staff page
     client = ClientFactory(full_name=f"Asiakas {token}", email=f"client-{token}@example.test",
                            phone=f"+35840{n}000000")
-    in_team(client, org.id)
+    membership = TeamMembershipFactory(client_id=client.id, organisation_id=org.id)
     plan = PlanFactory(client_id=client.id, goals=f"Tavoite {token}")
     past = today_in_helsinki() - timedelta(days=3)
     steps = {
@@ -76,7 +78,7 @@ def _world(app: Flask, n: int) -> World:
     cancelled = _appointment(make_slot(timedelta(days=5), staff=staff), client, staff, seat=1,
                              status="cancelled", cancel_reason="other", cancel_detail=f"Peruttu {token}")
     db.session.flush()
-    return World(token, client, staff, plan, steps, booked, cancelled)
+    return World(token, client, staff, plan, steps, booked, cancelled, membership)
 
 
 def _appointment(slot, client: User, staff: User, seat: int, **fields: object) -> Appointment:  # type: ignore[no-untyped-def]
@@ -172,6 +174,12 @@ PAGES = [
          "POST", htmx=True),
     Page("staff", "staff_appointments.mark_no_show", lambda w: f"/staff/appointments/{w.booked.id}/no-show",
          "POST", htmx=True),
+    Page("staff", "clients.index", lambda w: "/staff/clients"),
+    Page("staff", "clients.index", lambda w: "/staff/clients?name=Asiakas"),
+    Page("staff", "clients.client", lambda w: f"/staff/clients/{w.client.id}"),
+    Page("staff", "clients.ask_for_consent", lambda w: f"/staff/clients/{w.client.id}/consent-request"),
+    Page("staff", "clients.add_member", lambda w: f"/staff/clients/{w.client.id}/team/new"),
+    Page("staff", "clients.end_member", lambda w: f"/staff/clients/{w.client.id}/team/{w.membership.id}/end"),
     Page("staff", "auth.change_password", lambda w: "/account/password"),
     Page("staff", "auth.session_status", lambda w: "/session/status"),
 ]
