@@ -51,12 +51,15 @@ TEST_CONFIG = {
     "SECRET_KEY": "test-secret-key-not-for-production",
     "RATELIMIT_STORAGE_URI": "memory://",
     "SERVER_NAME": None,
+    "PASSWORD_SIGN_IN": "all",  # most tests sign in with a password; tests/integration/identification the real way
+    "IDENTIFIER_KEY": "test-identifier-key-not-for-production",
 }
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Flask:
-    return create_app({**TEST_CONFIG, "DATABASE_URL": database_url})
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    keys = tmp_path_factory.mktemp("oidc-keys") / "oidc_keys.json"
+    return create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "OIDC_KEYS_FILE": str(keys)})
 
 
 @pytest.fixture(autouse=True)
