@@ -44,3 +44,23 @@ def init_app(app: Flask) -> None:
         created = demo.seed()
         db.session.commit()
         click.echo(f"Demo data ready ({created} new records). Password for every demo account: {demo.PASSWORD}")
+
+    @app.cli.command("seed-demo-identification")
+    @click.option("--issuer", required=True, help="The local OpenID Provider, e.g. http://127.0.0.1:9400")
+    def seed_demo_identification(issuer: str) -> None:
+        """Point the demo's identity providers at a local OpenID Provider (after seed-demo; safe to run again)."""
+        from .identification import demo
+
+        changed = demo.seed(issuer)
+        db.session.commit()
+        click.echo(f"Identity providers at {issuer} ({changed} changes).")
+
+    @app.cli.command("demo-provider-people")
+    def demo_provider_people() -> None:
+        """Print the demo people as JSON lines, one --user-claims value for oidc-provider-mock each."""
+        import json
+
+        from .identification import demo
+
+        for person in demo.provider_people():
+            click.echo(json.dumps(person, ensure_ascii=False))
