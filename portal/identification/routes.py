@@ -61,12 +61,14 @@ def finish(code: str) -> Response:
     provider = queries.provider_by_code(code)
     now = int(time.time())
     try:
-        if not flow.matches(kept, code, request.args.get("state", ""), now) or provider is None:
-            raise Refused(Reason.EXPIRED, "no sign-in under way with this state")
+        # An error answer signs nobody in, so it is told as it is even without its state (some providers
+        # leave the state out of it).
         error = request.args.get("error")
         if error:
             reason = Reason.CANCELLED if error == "access_denied" else Reason.PROVIDER_ERROR
             raise Refused(reason, f"the provider answered {error[:40]!r}")
+        if not flow.matches(kept, code, request.args.get("state", ""), now) or provider is None:
+            raise Refused(Reason.EXPIRED, "no sign-in under way with this state")
         auth_code = request.args.get("code")
         if not auth_code:
             raise Refused(Reason.PROVIDER_ERROR, "no code")

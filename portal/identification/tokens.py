@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 import requests
+from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
@@ -60,7 +61,7 @@ def exchange_code(provider: IdentityProvider, redirect_uri: str, code: str, veri
         try:
             token = session.fetch_token(token_endpoint, code=code, code_verifier=verifier,
                                         timeout=current_app.config["OIDC_TIMEOUT"])
-        except OAuth2Error as error:
+        except (OAuth2Error, OAuthError) as error:  # the provider answered with an error
             raise Refused(Reason.NOT_CONFIRMED, f"token request: {error.error}") from error
         except (requests.RequestException, ValueError) as error:
             raise Refused(Reason.UNAVAILABLE, f"token request: {type(error).__name__}") from error
