@@ -177,7 +177,7 @@ class Provider:
             keys = KeySet.import_key_set(self.portal_jwks or {"keys": []})  # type: ignore[arg-type]
             key = next(k for k in keys if k.get("use") == "enc")
             header = {"alg": "RSA-OAEP-256", "enc": "A256GCM", "cty": "JWT", "kid": key.kid}
-            id_token = jwe.encrypt_compact(header, id_token, key)
+            id_token = jwe.encrypt_compact(header, id_token, key, algorithms=["RSA-OAEP-256", "A256GCM"])
         return id_token
 
 
