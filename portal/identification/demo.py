@@ -22,7 +22,7 @@ SECRET_ENV = "PORTAL_DEMO_OIDC_SECRET"
 CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
 
-def test_identity_code(birth_date: str, individual: int) -> str:
+def made_up_identity_code(birth_date: str, individual: int) -> str:
     """A personal identity code of the 1900s (ddmmyy-nnnC) with its check character."""
     number = f"{individual:03d}"
     return f"{birth_date}-{number}{CHECK_CHARACTERS[int(birth_date + number) % 31]}"
@@ -46,15 +46,15 @@ STAFF_ORGANISATION = "vantaa-employment"
 
 # (the provider's subject, the demo account's e-mail or None for someone who is not a client, claims)
 PEOPLE: list[tuple[str, str | None, dict[str, Any]]] = [
-    ("aino", "aino.asiakas@example.fi", {PERSONAL_IDENTITY_CODE: test_identity_code("150385", 901),
+    ("aino", "aino.asiakas@example.fi", {PERSONAL_IDENTITY_CODE: made_up_identity_code("150385", 901),
                                         "given_name": "Aino", "family_name": "Asiakas", "acr": ACR_SUBSTANTIAL}),
-    ("bertil", "bertil.klient@example.fi", {PERSONAL_IDENTITY_CODE: test_identity_code("020276", 902),
+    ("bertil", "bertil.klient@example.fi", {PERSONAL_IDENTITY_CODE: made_up_identity_code("020276", 902),
                                            "given_name": "Bertil", "family_name": "Klient", "acr": ACR_HIGH}),
-    ("chris", "chris.client@example.fi", {PERSONAL_IDENTITY_CODE: test_identity_code("111190", 903),
+    ("chris", "chris.client@example.fi", {PERSONAL_IDENTITY_CODE: made_up_identity_code("111190", 903),
                                          "given_name": "Chris", "family_name": "Client", "acr": ACR_SUBSTANTIAL}),
-    ("dana", "dana.uusi@example.fi", {PERSONAL_IDENTITY_CODE: test_identity_code("240599", 904),
+    ("dana", "dana.uusi@example.fi", {PERSONAL_IDENTITY_CODE: made_up_identity_code("240599", 904),
                                      "given_name": "Dana", "family_name": "Uusi", "acr": ACR_SUBSTANTIAL}),
-    ("not-a-client-yet", None, {PERSONAL_IDENTITY_CODE: test_identity_code("070780", 905),
+    ("not-a-client-yet", None, {PERSONAL_IDENTITY_CODE: made_up_identity_code("070780", 905),
                                 "given_name": "Olli", "family_name": "Ulkopuolinen", "acr": ACR_SUBSTANTIAL}),
     ("maija", "maija.ohjaaja@example.fi", {"email": "maija.ohjaaja@example.fi", "name": "Maija Ohjaaja"}),
 ]

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.test import TestResponse
 
 from portal.identification import discovery
-from portal.identification.demo import ACR_HIGH, ACR_SUBSTANTIAL, PERSONAL_IDENTITY_CODE, test_identity_code
+from portal.identification.demo import ACR_HIGH, ACR_SUBSTANTIAL, PERSONAL_IDENTITY_CODE, made_up_identity_code
 from portal.identification.persons import person_key
 from portal.models import IdentityProvider, User
 
@@ -68,7 +68,7 @@ _counter = iter(range(100, 899))
 
 
 def new_code() -> str:
-    return test_identity_code("010203", next(_counter))
+    return made_up_identity_code("010203", next(_counter))
 
 
 @pytest.fixture()
