@@ -29,7 +29,7 @@ def _return_address(code: str) -> str:
 
 
 def _refused(refusal: Refused, code: str, provider: IdentityProvider | None) -> Response:
-    log.warning("Sign-in through %s refused: %s", code, refusal)
+    log.warning("Sign-in through %r refused: %s", code[:60], refusal)
     status = 503 if refusal.reason == Reason.UNAVAILABLE else 400
     return render_page("identification/refused.html", reason=refusal.reason.value, provider=provider,
                        status=status)
@@ -73,14 +73,17 @@ def finish(code: str) -> Response:
         if not auth_code:
             raise Refused(Reason.PROVIDER_ERROR, "no code")
         keys = portal_keys()
+        began = time.perf_counter()
         token = tokens.exchange_code(provider, _return_address(code), auth_code, kept["verifier"], keys)
+        exchanged = time.perf_counter()
         claims = tokens.verify_id_token(provider, token["id_token"], kept["nonce"], keys, now)
         person = persons.person_from(provider, claims, now)
+        checked = time.perf_counter()
     except Refused as refusal:
         return _refused(refusal, code, provider)
     user = queries.person_for(provider, person.key)
     if user is None:
-        log.info("Sign-in through %s: the person has no account here", code)
+        log.info("Sign-in through %r: the person has no account here", code)
         if provider.for_clients:
             flash(_("You identified yourself, but you are not a client of this service yet. Nothing about you "
                     "was saved."), "info")
@@ -88,6 +91,8 @@ def finish(code: str) -> Response:
         flash(_("Your organisation's sign-in worked, but you do not have an account in this service. Ask the "
                 "person who looks after this service in your organisation to add you."), "info")
         return redirect(url_for("auth.sign_in"))
+    log.info("Signed in through %r: token request %.0f ms, ID token checks %.0f ms", code,
+             (exchanged - began) * 1000, (checked - exchanged) * 1000)
     queries.record_sign_in(user, person)
     sessions.start_session(user, authenticated_at=person.authenticated_at)
     session[flow.SIGNED_IN_WITH] = provider.code
