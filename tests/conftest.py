@@ -20,6 +20,9 @@ from portal.extensions import db
 
 from .support.client import PortalClient
 
+# Signing in through a real OpenID Provider: the fixtures `op`, `national`, `known`, `staff_provider`.
+pytest_plugins = ["tests.support.identification"]
+
 
 def _database_url(tmp_root: Path) -> str:
     url = os.environ.get("TEST_DATABASE_URL")

@@ -38,7 +38,9 @@ def upgrade() -> None:
         sa.Column("name_fi", sa.String(length=200), nullable=False),
         sa.Column("name_sv", sa.String(length=200), nullable=False),
         sa.Column("name_en", sa.String(length=200), nullable=False),
-        sa.CheckConstraint("audience IN ('clients', 'staff')", name=op.f("ck_identity_providers_audience_known")),
+        sa.CheckConstraint(
+            "audience IN ('clients', 'staff')", name=op.f("ck_identity_providers_audience_known")
+        ),
         sa.CheckConstraint(
             "(audience = 'clients' AND organisation_id IS NULL) OR "
             "(audience = 'staff' AND organisation_id IS NOT NULL)",
@@ -53,10 +55,12 @@ def upgrade() -> None:
             name=op.f("ck_identity_providers_secret_has_a_source"),
         ),
         sa.CheckConstraint(
-            "audience <> 'clients' OR acr_values <> ''", name=op.f("ck_identity_providers_clients_need_assurance")
+            "audience <> 'clients' OR acr_values <> ''",
+            name=op.f("ck_identity_providers_clients_need_assurance"),
         ),
         sa.ForeignKeyConstraint(
-            ["organisation_id"], ["organisations.id"],
+            ["organisation_id"],
+            ["organisations.id"],
             name=op.f("fk_identity_providers_organisation_id_organisations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_identity_providers")),

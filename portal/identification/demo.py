@@ -29,33 +29,89 @@ def made_up_identity_code(birth_date: str, individual: int) -> str:
 
 
 NATIONAL = {
-    "code": "suomifi", "audience": Audience.CLIENTS.value, "client_id": "jobseekers-portal",
-    "client_auth": ClientAuth.SECRET_BASIC.value, "secret_env": SECRET_ENV, "scopes": "openid profile",
-    "subject_claim": PERSONAL_IDENTITY_CODE, "name_claims": "given_name family_name", "email_claim": None,
+    "code": "suomifi",
+    "audience": Audience.CLIENTS.value,
+    "client_id": "jobseekers-portal",
+    "client_auth": ClientAuth.SECRET_BASIC.value,
+    "secret_env": SECRET_ENV,
+    "scopes": "openid profile",
+    "subject_claim": PERSONAL_IDENTITY_CODE,
+    "name_claims": "given_name family_name",
+    "email_claim": None,
     "acr_values": f"{ACR_SUBSTANTIAL} {ACR_HIGH}",
-    "name_fi": "Suomi.fi-tunnistus", "name_sv": "Suomi.fi-identifikation", "name_en": "Suomi.fi e-Identification",
+    "name_fi": "Suomi.fi-tunnistus",
+    "name_sv": "Suomi.fi-identifikation",
+    "name_en": "Suomi.fi e-Identification",
 }
 VANTAA_STAFF = {
-    "code": "vantaa-staff", "audience": Audience.STAFF.value, "client_id": "jobseekers-portal-vantaa",
-    "client_auth": ClientAuth.SECRET_BASIC.value, "secret_env": SECRET_ENV, "scopes": "openid profile email",
-    "subject_claim": "email", "name_claims": "name", "email_claim": "email", "acr_values": "",
-    "name_fi": "Vantaan kaupungin työtunnus", "name_sv": "Vanda stads arbetskonto",
+    "code": "vantaa-staff",
+    "audience": Audience.STAFF.value,
+    "client_id": "jobseekers-portal-vantaa",
+    "client_auth": ClientAuth.SECRET_BASIC.value,
+    "secret_env": SECRET_ENV,
+    "scopes": "openid profile email",
+    "subject_claim": "email",
+    "name_claims": "name",
+    "email_claim": "email",
+    "acr_values": "",
+    "name_fi": "Vantaan kaupungin työtunnus",
+    "name_sv": "Vanda stads arbetskonto",
     "name_en": "City of Vantaa work account",
 }
 STAFF_ORGANISATION = "vantaa-employment"
 
 # (the provider's subject, the demo account's e-mail or None for someone who is not a client, claims)
 PEOPLE: list[tuple[str, str | None, dict[str, Any]]] = [
-    ("aino", "aino.asiakas@example.fi", {PERSONAL_IDENTITY_CODE: made_up_identity_code("150385", 901),
-                                        "given_name": "Aino", "family_name": "Asiakas", "acr": ACR_SUBSTANTIAL}),
-    ("bertil", "bertil.klient@example.fi", {PERSONAL_IDENTITY_CODE: made_up_identity_code("020276", 902),
-                                           "given_name": "Bertil", "family_name": "Klient", "acr": ACR_HIGH}),
-    ("chris", "chris.client@example.fi", {PERSONAL_IDENTITY_CODE: made_up_identity_code("111190", 903),
-                                         "given_name": "Chris", "family_name": "Client", "acr": ACR_SUBSTANTIAL}),
-    ("dana", "dana.uusi@example.fi", {PERSONAL_IDENTITY_CODE: made_up_identity_code("240599", 904),
-                                     "given_name": "Dana", "family_name": "Uusi", "acr": ACR_SUBSTANTIAL}),
-    ("not-a-client-yet", None, {PERSONAL_IDENTITY_CODE: made_up_identity_code("070780", 905),
-                                "given_name": "Olli", "family_name": "Ulkopuolinen", "acr": ACR_SUBSTANTIAL}),
+    (
+        "aino",
+        "aino.asiakas@example.fi",
+        {
+            PERSONAL_IDENTITY_CODE: made_up_identity_code("150385", 901),
+            "given_name": "Aino",
+            "family_name": "Asiakas",
+            "acr": ACR_SUBSTANTIAL,
+        },
+    ),
+    (
+        "bertil",
+        "bertil.klient@example.fi",
+        {
+            PERSONAL_IDENTITY_CODE: made_up_identity_code("020276", 902),
+            "given_name": "Bertil",
+            "family_name": "Klient",
+            "acr": ACR_HIGH,
+        },
+    ),
+    (
+        "chris",
+        "chris.client@example.fi",
+        {
+            PERSONAL_IDENTITY_CODE: made_up_identity_code("111190", 903),
+            "given_name": "Chris",
+            "family_name": "Client",
+            "acr": ACR_SUBSTANTIAL,
+        },
+    ),
+    (
+        "dana",
+        "dana.uusi@example.fi",
+        {
+            PERSONAL_IDENTITY_CODE: made_up_identity_code("240599", 904),
+            "given_name": "Dana",
+            "family_name": "Uusi",
+            "acr": ACR_SUBSTANTIAL,
+        },
+    ),
+    (
+        "not-a-client-yet",
+        None,
+        {
+            PERSONAL_IDENTITY_CODE: made_up_identity_code("070780", 905),
+            "given_name": "Olli",
+            "family_name": "Ulkopuolinen",
+            "acr": ACR_SUBSTANTIAL,
+        },
+    ),
     ("maija", "maija.ohjaaja@example.fi", {"email": "maija.ohjaaja@example.fi", "name": "Maija Ohjaaja"}),
 ]
 

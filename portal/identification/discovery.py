@@ -1,7 +1,8 @@
 """What a provider says about itself (discovery) and its public keys (JWKS), kept per process for an hour.
 
 Neither is personal, signed by us or rendered. A token signed with a key the kept set does not have makes one
-fresh fetch of the keys (that is how a provider's key rotation reaches us), at most every JWKS_REFETCH_SECONDS,
+fresh fetch of the keys (that is how a provider's key rotation reaches us), at most every
+JWKS_REFETCH_SECONDS,
 so tokens with made-up keys cannot make the portal hammer the provider.
 """
 

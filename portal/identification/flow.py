@@ -40,8 +40,14 @@ def begin(provider: IdentityProvider, return_address: str, next_page: str, keys:
         url, _ = oauth.create_authorization_url(
             metadata["authorization_endpoint"], state=state, nonce=nonce, code_verifier=verifier, **extra
         )
-    kept = {"provider": provider.code, "state": state, "nonce": nonce, "verifier": verifier,
-            "next": next_page, "at": int(time.time())}
+    kept = {
+        "provider": provider.code,
+        "state": state,
+        "nonce": nonce,
+        "verifier": verifier,
+        "next": next_page,
+        "at": int(time.time()),
+    }
     return Started(url=url, kept=kept)
 
 
@@ -64,14 +70,16 @@ def end_session_url(provider: IdentityProvider) -> str | None:
         return None
     if not isinstance(endpoint, str):
         return None
-    return add_params_to_uri(endpoint, [
-        ("client_id", provider.client_id),
-        ("post_logout_redirect_uri", url_for("auth.signed_out", _external=True)),
-        ("ui_locales", str(get_locale() or "fi")),
-    ])
+    return add_params_to_uri(
+        endpoint,
+        [
+            ("client_id", provider.client_id),
+            ("post_logout_redirect_uri", url_for("auth.signed_out", _external=True)),
+            ("ui_locales", str(get_locale() or "fi")),
+        ],
+    )
 
 
 def signed_in_with() -> str | None:
     found = session.get(SIGNED_IN_WITH)
     return found if isinstance(found, str) else None
-

@@ -2,7 +2,8 @@
 
 They are kept as a private JWKS file; their public halves are published at /identification/jwks.json, so a
 provider fetches them itself and keys can be rotated without anyone exchanging files. To rotate, put a new key
-of the same use first in the file: the first signing key signs, every encryption key decrypts, all are published.
+of the same use first in the file: the first signing key signs, every encryption key decrypts, all are
+published.
 """
 
 from __future__ import annotations

@@ -59,8 +59,9 @@ def person_from(provider: IdentityProvider, claims: dict[str, Any], now: int) ->
     name = _text(" ".join(part for part in parts if part), MAX_NAME)
     email = _text(claims.get(provider.email_claim), MAX_EMAIL) if provider.email_claim else None
     auth_time = claims.get("auth_time")
-    authenticated_at = int(auth_time) if isinstance(auth_time, int | float) and auth_time <= now else int(
-        claims["iat"])
+    authenticated_at = (
+        int(auth_time) if isinstance(auth_time, int | float) and auth_time <= now else int(claims["iat"])
+    )
     return Person(
         key=person_key(namespace_of(provider), identifier),
         name=name,

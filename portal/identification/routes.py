@@ -31,8 +31,9 @@ def _return_address(code: str) -> str:
 def _refused(refusal: Refused, code: str, provider: IdentityProvider | None) -> Response:
     log.warning("Sign-in through %r refused: %s", code[:60], refusal)
     status = 503 if refusal.reason == Reason.UNAVAILABLE else 400
-    return render_page("identification/refused.html", reason=refusal.reason.value, provider=provider,
-                       status=status)
+    return render_page(
+        "identification/refused.html", reason=refusal.reason.value, provider=provider, status=status
+    )
 
 
 @bp.get("/sign-in/<code>")
@@ -45,8 +46,9 @@ def start(code: str) -> Response:
         flash(_("That way of signing in is not available. Choose another one."), "info")
         return redirect(url_for("auth.sign_in"))
     try:
-        started = flow.begin(provider, _return_address(code), safe_next(request.args.get("next"), ""),
-                             portal_keys())
+        started = flow.begin(
+            provider, _return_address(code), safe_next(request.args.get("next"), ""), portal_keys()
+        )
     except Refused as refusal:
         return _refused(refusal, code, provider)
     session[flow.FLOW_KEY] = started.kept
@@ -85,14 +87,28 @@ def finish(code: str) -> Response:
     if user is None:
         log.info("Sign-in through %r: the person has no account here", code)
         if provider.for_clients:
-            flash(_("You identified yourself, but you are not a client of this service yet. Nothing about you "
-                    "was saved."), "info")
+            flash(
+                _(
+                    "You identified yourself, but you are not a client of this service yet. Nothing about "
+                    "you was saved."
+                ),
+                "info",
+            )
             return redirect(url_for("identification.becoming_a_client"))
-        flash(_("Your organisation's sign-in worked, but you do not have an account in this service. Ask the "
-                "person who looks after this service in your organisation to add you."), "info")
+        flash(
+            _(
+                "Your organisation's sign-in worked, but you do not have an account in this service. Ask the "
+                "person who looks after this service in your organisation to add you."
+            ),
+            "info",
+        )
         return redirect(url_for("auth.sign_in"))
-    log.info("Signed in through %r: token request %.0f ms, ID token checks %.0f ms", code,
-             (exchanged - began) * 1000, (checked - exchanged) * 1000)
+    log.info(
+        "Signed in through %r: token request %.0f ms, ID token checks %.0f ms",
+        code,
+        (exchanged - began) * 1000,
+        (checked - exchanged) * 1000,
+    )
     queries.record_sign_in(user, person)
     sessions.start_session(user, authenticated_at=person.authenticated_at)
     session[flow.SIGNED_IN_WITH] = provider.code
@@ -110,4 +126,3 @@ def becoming_a_client() -> Response:
 def jwks() -> Response:
     """The portal's public keys: providers check our client assertions and encrypt ID tokens with them."""
     return jsonify(portal_keys().public())
-

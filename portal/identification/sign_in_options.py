@@ -1,4 +1,5 @@
-"""What the sign-in page offers: the identity providers (data), and password sign-in only where PASSWORD_SIGN_IN
+"""What the sign-in page offers: the identity providers (data), and password sign-in only where
+PASSWORD_SIGN_IN
 allows it: nowhere by default; "staff" lets in staff of organisations that have no sign-in of their own;
 "all" is for the local demo."""
 

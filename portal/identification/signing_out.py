@@ -1,6 +1,7 @@
 """Signing out of the provider too. The sign-out form is a POST, and the Content-Security-Policy's
 form-action 'self' rightly stops a form's redirect to another site, so the answer is a page that sends the
-browser on with a Refresh header (an instant redirect, WCAG technique H76) and a link for browsers that do not."""
+browser on with a Refresh header (an instant redirect, WCAG technique H76) and a link for browsers that do
+not."""
 
 from __future__ import annotations
 

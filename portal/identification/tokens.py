@@ -54,13 +54,15 @@ def oauth_session(provider: IdentityProvider, redirect_uri: str, keys: PortalKey
     return session
 
 
-def exchange_code(provider: IdentityProvider, redirect_uri: str, code: str, verifier: str,
-                  keys: PortalKeys) -> dict[str, Any]:
+def exchange_code(
+    provider: IdentityProvider, redirect_uri: str, code: str, verifier: str, keys: PortalKeys
+) -> dict[str, Any]:
     token_endpoint = discovery.metadata(provider.issuer)["token_endpoint"]
     with oauth_session(provider, redirect_uri, keys) as session:
         try:
-            token = session.fetch_token(token_endpoint, code=code, code_verifier=verifier,
-                                        timeout=current_app.config["OIDC_TIMEOUT"])
+            token = session.fetch_token(
+                token_endpoint, code=code, code_verifier=verifier, timeout=current_app.config["OIDC_TIMEOUT"]
+            )
         except (OAuth2Error, OAuthError) as error:  # the provider answered with an error
             raise Refused(Reason.NOT_CONFIRMED, f"token request: {error.error}") from error
         except (requests.RequestException, ValueError) as error:
@@ -83,7 +85,9 @@ def _header(compact: str) -> dict[str, Any]:
 def _decrypt(compact: str, keys: PortalKeys) -> str:
     """An encrypted ID token (JWE) holds a signed one; only the portal's own private keys open it."""
     try:
-        opened = jwe.decrypt_compact(compact, keys.decrypting, algorithms=[*KEY_ALGORITHMS, *CONTENT_ALGORITHMS])
+        opened = jwe.decrypt_compact(
+            compact, keys.decrypting, algorithms=[*KEY_ALGORITHMS, *CONTENT_ALGORITHMS]
+        )
     except (JoseError, ValueError) as error:
         raise Refused(Reason.NOT_CONFIRMED, f"cannot decrypt: {type(error).__name__}") from error
     return opened.plaintext.decode()
@@ -113,8 +117,9 @@ def _verified(provider: IdentityProvider, compact: str) -> jwt.Token:
     return token
 
 
-def verify_id_token(provider: IdentityProvider, id_token: str, nonce: str, keys: PortalKeys,
-                    now: int | None = None) -> dict[str, Any]:
+def verify_id_token(
+    provider: IdentityProvider, id_token: str, nonce: str, keys: PortalKeys, now: int | None = None
+) -> dict[str, Any]:
     now = int(time.time()) if now is None else now
     if id_token.count(".") == 4:
         id_token = _decrypt(id_token, keys)
@@ -132,7 +137,9 @@ def verify_id_token(provider: IdentityProvider, id_token: str, nonce: str, keys:
     try:
         registry.validate(claims)
     except JoseError as error:
-        raise Refused(Reason.NOT_CONFIRMED, f"claims: {error.error} {error.description or ''}".strip()) from error
+        raise Refused(
+            Reason.NOT_CONFIRMED, f"claims: {error.error} {error.description or ''}".strip()
+        ) from error
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     if len(audiences) > 1 and claims.get("azp") != provider.client_id:
         raise Refused(Reason.NOT_CONFIRMED, "claims: several audiences and azp is not us")

@@ -1,4 +1,5 @@
-"""Who may vouch for a person's identity: OpenID Providers as data, one for clients and one per staff organisation.
+"""Who may vouch for a person's identity: OpenID Providers as data, one for clients and one per staff
+organisation.
 
 Adding an organisation's sign-in is a new row here, not a code change. No secret is kept in the table: a
 provider that takes a client secret names the environment variable that holds it, and one that asks for
@@ -30,7 +31,8 @@ class ClientAuth(enum.StrEnum):
 
 
 class IdentityProvider(IdMixin, TimestampMixin, TranslatedName, Base):
-    """An OpenID Provider the portal trusts. `name_*` is what the sign-in button says ("Suomi.fi e-Identification")."""
+    """An OpenID Provider the portal trusts. `name_*` is what its sign-in button says
+    ("Suomi.fi e-Identification")."""
 
     __tablename__ = "identity_providers"
     __table_args__ = (
@@ -44,7 +46,9 @@ class IdentityProvider(IdMixin, TimestampMixin, TranslatedName, Base):
             "client_auth IN ('client_secret_basic', 'client_secret_post', 'private_key_jwt')",
             name="client_auth_known",
         ),
-        CheckConstraint("client_auth = 'private_key_jwt' OR secret_env IS NOT NULL", name="secret_has_a_source"),
+        CheckConstraint(
+            "client_auth = 'private_key_jwt' OR secret_env IS NOT NULL", name="secret_has_a_source"
+        ),
         # Clients reach health-related and benefit matters: their identification must say how strong it was.
         CheckConstraint("audience <> 'clients' OR acr_values <> ''", name="clients_need_assurance"),
     )

@@ -43,8 +43,10 @@ def identified(make_client: Callable[[], str], live_server: LiveServer, oidc_pro
 
     _off_the_event_loop(link)
     given, family = FRESH_NAME.split()
-    oidc_provider.set_person(sub, {PERSONAL_IDENTITY_CODE: code, "given_name": given, "family_name": family,
-                                   "acr": ACR_SUBSTANTIAL})
+    oidc_provider.set_person(
+        sub,
+        {PERSONAL_IDENTITY_CODE: code, "given_name": given, "family_name": family, "acr": ACR_SUBSTANTIAL},
+    )
     return sub
 
 
@@ -110,7 +112,9 @@ def test_a_cancelled_identification_says_so_and_offers_to_try_again(page: Page) 
     expect(ProviderPage(page).who).to_be_visible()  # back at the provider
 
 
-def test_signing_out_signs_out_of_the_provider_too(page: Page, identified: str, oidc_provider: Provider) -> None:
+def test_signing_out_signs_out_of_the_provider_too(
+    page: Page, identified: str, oidc_provider: Provider
+) -> None:
     keep_local(page)
     IdentifyChoices(page).open().national.click()  # type: ignore[attr-defined]
     provider = ProviderPage(page)

@@ -10,14 +10,10 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import User
 
-from ..support.identification import (  # noqa: F401 - fixtures
-    NATIONAL,
+from ..support.identification import (
     Known,
     claims_of,
-    known,
-    national,
     new_code,
-    op,
     path_of,
     sign_in_through,
     start,
@@ -62,16 +58,20 @@ def test_private_key_jwt_and_an_encrypted_id_token(client, op: Provider, nationa
     assert "client_assertion" in token_request and "client_secret" not in token_request
 
 
-def test_a_provider_that_does_not_know_the_portals_key_gives_no_token(client, op: Provider, national,
-                                                                       known: Known) -> None:
-    from portal.identification.keys import new_key_pair
+def test_a_provider_that_does_not_know_the_portals_key_gives_no_token(
+    client, op: Provider, national, known: Known
+) -> None:
     from joserfc.jwk import KeySet
+
+    from portal.identification.keys import new_key_pair
 
     national.client_auth, national.secret_env = "private_key_jwt", None
     db.session.flush()
     op.client_auth, op.portal_jwks = "private_key_jwt", KeySet(new_key_pair()).as_dict(private=False)
     response = sign_in_through(client, op, known.sub)
-    assert response.status_code == 400 and "We could not confirm who you are" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "We could not confirm who you are" in response.get_data(
+        as_text=True
+    )
 
 
 def test_the_providers_key_rotation_is_followed(app, client, op: Provider, national, known: Known) -> None:
@@ -86,11 +86,19 @@ def test_the_providers_key_rotation_is_followed(app, client, op: Provider, natio
     assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
-def test_an_unknown_person_sees_how_to_become_a_client_and_nothing_is_created(client, op: Provider,
-                                                                             national) -> None:
+def test_an_unknown_person_sees_how_to_become_a_client_and_nothing_is_created(
+    client, op: Provider, national
+) -> None:
     before = db.session.scalar(select(func.count()).select_from(User))
-    op.set_person("stranger", {"urn:oid:1.2.246.21": new_code(), "given_name": "Uuno", "family_name": "Uusi",
-                               "acr": "http://ftn.ficora.fi/2017/loa3"})
+    op.set_person(
+        "stranger",
+        {
+            "urn:oid:1.2.246.21": new_code(),
+            "given_name": "Uuno",
+            "family_name": "Uusi",
+            "acr": "http://ftn.ficora.fi/2017/loa3",
+        },
+    )
     response = sign_in_through(client, op, "stranger")
     assert response.status_code == 302 and response.headers["Location"] == "/becoming-a-client"
     page = client.get("/becoming-a-client").get_data(as_text=True)
@@ -103,13 +111,15 @@ def test_an_unknown_person_sees_how_to_become_a_client_and_nothing_is_created(cl
 def test_the_page_asked_for_comes_after_sign_in(client, op: Provider, national, known: Known) -> None:
     back = op.identify(start(client, next_page="/plan"), known.sub)
     assert client.get(path_of(back)).headers["Location"] == "/plan"
-    back = op.identify(start(app_client := client.application.test_client(), next_page="https://evil.example/"),
-                       known.sub)
+    back = op.identify(
+        start(app_client := client.application.test_client(), next_page="https://evil.example/"), known.sub
+    )
     assert app_client.get(path_of(back)).headers["Location"] == "/"
 
 
-def test_the_sessions_maximum_age_follows_the_authentication_time(client, op: Provider, national,
-                                                                  known: Known) -> None:
+def test_the_sessions_maximum_age_follows_the_authentication_time(
+    client, op: Provider, national, known: Known
+) -> None:
     hours = client.application.config["SESSION_MAX_HOURS"]
     op.set_person(known.sub, claims_of(known, auth_time=int(time.time()) - hours * 3600 + 30))
     assert sign_in_through(client, op, known.sub).status_code == 302
@@ -128,12 +138,21 @@ def test_signing_out_ends_the_providers_session_too(client, op: Provider, nation
     assert response.status_code == 200
     url = response.headers["Refresh"].removeprefix("0; url=")
     assert url.startswith(op.issuer + "/oauth2/end_session?")
-    assert "client_id=portal-test" in url and "post_logout_redirect_uri=http%3A%2F%2Flocalhost%2Fsigned-out" in url
+    assert (
+        "client_id=portal-test" in url
+        and "post_logout_redirect_uri=http%3A%2F%2Flocalhost%2Fsigned-out" in url
+    )
     assert "id_token_hint" not in url
-    assert url.replace("&", "&amp;") in response.get_data(as_text=True)  # the link for browsers without Refresh
+    assert url.replace("&", "&amp;") in response.get_data(
+        as_text=True
+    )  # the link for browsers without Refresh
     assert client.get("/").status_code == 302  # the portal's session has ended
-    ended = requests.post(op.issuer + "/oauth2/end_session/confirm",
-                          data={"redirect_uri": "http://localhost/signed-out"}, allow_redirects=False, timeout=10)
+    ended = requests.post(
+        op.issuer + "/oauth2/end_session/confirm",
+        data={"redirect_uri": "http://localhost/signed-out"},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert ended.headers["Location"] == "http://localhost/signed-out"
     assert requests.get(url, timeout=10).status_code == 200
 
@@ -143,3 +162,23 @@ def test_a_password_session_signs_out_as_before(client, known: Known) -> None:
 
     assert client.sign_in(known.user.email, PASSWORD).status_code == 302
     assert client.post_form("/sign-out").headers["Location"] == "/signed-out"
+
+
+def test_the_identification_pages_speak_finnish_and_swedish(client, op: Provider, national) -> None:
+    expected = {
+        "fi": (
+            "Näin sinusta tulee asiakas",
+            "Tunnistaudu: Suomi.fi-tunnistus",
+            "Tunnistautuminen keskeytettiin",
+        ),
+        "sv": ("Så blir du kund", "Identifiera dig: Suomi.fi-identifikation", "Identifieringen avbröts"),
+    }
+    for language, (becoming, button, cancelled) in expected.items():
+        headers = {"Accept-Language": language}
+        assert f"<h1>{becoming}</h1>" in client.get("/becoming-a-client", headers=headers).get_data(
+            as_text=True
+        )
+        assert button in client.get("/sign-in", headers=headers).get_data(as_text=True)
+        back = op.deny(start(client))
+        refused = client.get(path_of(back), headers=headers).get_data(as_text=True)
+        assert f"<h1>{cancelled}</h1>" in refused

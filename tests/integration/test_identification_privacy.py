@@ -14,13 +14,10 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Base
 
-from ..support.identification import (  # noqa: F401 - fixtures
+from ..support.identification import (
     Known,
     claims_of,
-    known,
-    national,
     new_code,
-    op,
     path_of,
     start,
 )
@@ -67,8 +64,9 @@ def _log_text(records: list[logging.LogRecord]) -> str:
     return "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in ours)
 
 
-def test_the_identifier_appears_nowhere_in_clear(app: Flask, client, op: Provider, national, known: Known,
-                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_the_identifier_appears_nowhere_in_clear(
+    app: Flask, client, op: Provider, national, known: Known, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     stranger = new_code()
     op.set_person("stranger", {**claims_of(known), "urn:oid:1.2.246.21": stranger})
@@ -104,8 +102,9 @@ def test_the_identifier_appears_nowhere_in_clear(app: Flask, client, op: Provide
                 assert form not in text, f"the identifier is in the {where}"
 
 
-def test_two_clients_signed_in_through_the_provider_see_only_their_own(app: Flask, client, op: Provider,
-                                                                      national) -> None:
+def test_two_clients_signed_in_through_the_provider_see_only_their_own(
+    app: Flask, client, op: Provider, national
+) -> None:
     from portal.identification.persons import person_key
 
     from ..support.factories import ClientFactory, PlanFactory, StepFactory
@@ -116,8 +115,15 @@ def test_two_clients_signed_in_through_the_provider_see_only_their_own(app: Flas
         user = ClientFactory(person_key=person_key("national-id", code))
         StepFactory(plan_id=PlanFactory(client_id=user.id).id, title=step)
         given, family = name.split()
-        op.set_person(f"sub-{user.id.hex[:8]}", {"urn:oid:1.2.246.21": code, "given_name": given,
-                                                 "family_name": family, "acr": "http://ftn.ficora.fi/2017/loa2"})
+        op.set_person(
+            f"sub-{user.id.hex[:8]}",
+            {
+                "urn:oid:1.2.246.21": code,
+                "given_name": given,
+                "family_name": family,
+                "acr": "http://ftn.ficora.fi/2017/loa2",
+            },
+        )
         people.append((user, name, step, f"sub-{user.id.hex[:8]}"))
 
     seen = {}

@@ -14,12 +14,9 @@ from portal.models import User
 
 from ..support.client import PortalClient
 from ..support.contract import squash
-from ..support.identification import (  # noqa: F401 - fixtures
+from ..support.identification import (
     Known,
     claims_of,
-    known,
-    national,
-    op,
     path_of,
     sign_in_through,
     start,
@@ -88,22 +85,25 @@ def test_a_replayed_nonce_is_refused(app: Flask, client, op: Provider, national,
         ("issued long ago", {"iat": now() - 3600}),
     ],
 )
-def test_a_token_with_wrong_claims_is_refused(client, op: Provider, national, known: Known, case: str,
-                                              claims: dict[str, object]) -> None:
+def test_a_token_with_wrong_claims_is_refused(
+    client, op: Provider, national, known: Known, case: str, claims: dict[str, object]
+) -> None:
     op.set_person(known.sub, claims_of(known, **claims))
     assert_refused(client, sign_in_through(client, op, known.sub), NOT_CONFIRMED, known)
 
 
 @pytest.mark.parametrize("fault", ["stranger_key", "alg_none"])
-def test_a_token_not_signed_by_the_provider_is_refused(client, op: Provider, national, known: Known,
-                                                       fault: str) -> None:
+def test_a_token_not_signed_by_the_provider_is_refused(
+    client, op: Provider, national, known: Known, fault: str
+) -> None:
     op.fault = fault
     assert_refused(client, sign_in_through(client, op, known.sub), NOT_CONFIRMED, known)
 
 
 @pytest.mark.parametrize("acr", ["http://ftn.ficora.fi/2017/loa1", None])
-def test_too_low_a_level_of_assurance_is_refused(client, op: Provider, national, known: Known,
-                                                 acr: str | None) -> None:
+def test_too_low_a_level_of_assurance_is_refused(
+    client, op: Provider, national, known: Known, acr: str | None
+) -> None:
     op.set_person(known.sub, claims_of(known, acr=acr))
     response = sign_in_through(client, op, known.sub)
     assert_refused(client, response, "Identify yourself in a stronger way", known)
@@ -130,8 +130,9 @@ def test_the_return_called_twice_is_refused(client, op: Provider, national, know
     assert again.status_code == 400 and _h1(again) == START_AGAIN
 
 
-def test_the_return_called_twice_with_a_copied_cookie_is_refused(app: Flask, client, op: Provider, national,
-                                                                 known: Known) -> None:
+def test_the_return_called_twice_with_a_copied_cookie_is_refused(
+    app: Flask, client, op: Provider, national, known: Known
+) -> None:
     back = path_of(op.identify(start(client), known.sub))
     copy = app.test_client()
     cookie = client.get_cookie("portal_session")

@@ -10,11 +10,9 @@ from portal.identification.persons import person_key
 from portal.models import IdentityProvider
 
 from ..support.factories import PASSWORD, ClientFactory, OrganisationFactory, StaffFactory
-from ..support.identification import (  # noqa: F401 - fixtures
+from ..support.identification import (
     STAFF,
-    op,
     sign_in_through,
-    staff_provider,
 )
 from ..support.provider import Provider
 
@@ -22,7 +20,8 @@ from ..support.provider import Provider
 def _staff_of(provider: IdentityProvider, email: str, organisation_id: object = None):  # type: ignore[no-untyped-def]
     assert provider.organisation is not None
     return StaffFactory(
-        organisation_id=organisation_id or provider.organisation_id, email=email,
+        organisation_id=organisation_id or provider.organisation_id,
+        email=email,
         person_key=person_key(f"staff:{provider.organisation.code}", email),
     )
 

@@ -10,7 +10,12 @@ import pytest
 from werkzeug.test import TestResponse
 
 from portal.identification import discovery
-from portal.identification.demo import ACR_HIGH, ACR_SUBSTANTIAL, PERSONAL_IDENTITY_CODE, made_up_identity_code
+from portal.identification.demo import (
+    ACR_HIGH,
+    ACR_SUBSTANTIAL,
+    PERSONAL_IDENTITY_CODE,
+    made_up_identity_code,
+)
 from portal.identification.persons import person_key
 from portal.models import IdentityProvider, User
 
@@ -40,10 +45,18 @@ def national(app, op: Provider, monkeypatch: pytest.MonkeyPatch) -> IdentityProv
     from portal.extensions import db
 
     row = IdentityProvider(
-        code=NATIONAL, audience="clients", issuer=op.issuer, client_id="portal-test", secret_env=SECRET_ENV,
-        scopes="openid profile", subject_claim=PERSONAL_IDENTITY_CODE, name_claims="given_name family_name",
-        acr_values=f"{ACR_SUBSTANTIAL} {ACR_HIGH}", name_fi="Suomi.fi-tunnistus",
-        name_sv="Suomi.fi-identifikation", name_en="Suomi.fi e-Identification",
+        code=NATIONAL,
+        audience="clients",
+        issuer=op.issuer,
+        client_id="portal-test",
+        secret_env=SECRET_ENV,
+        scopes="openid profile",
+        subject_claim=PERSONAL_IDENTITY_CODE,
+        name_claims="given_name family_name",
+        acr_values=f"{ACR_SUBSTANTIAL} {ACR_HIGH}",
+        name_fi="Suomi.fi-tunnistus",
+        name_sv="Suomi.fi-identifikation",
+        name_en="Suomi.fi e-Identification",
     )
     db.session.add(row)
     db.session.flush()
@@ -60,8 +73,13 @@ class Known:
 
 
 def claims_of(person: Known, **changes: object) -> dict[str, object]:
-    return {PERSONAL_IDENTITY_CODE: person.code, "given_name": "Veera", "family_name": "Vahva",
-            "acr": ACR_SUBSTANTIAL, **changes}
+    return {
+        PERSONAL_IDENTITY_CODE: person.code,
+        "given_name": "Veera",
+        "family_name": "Vahva",
+        "acr": ACR_SUBSTANTIAL,
+        **changes,
+    }
 
 
 _counter = iter(range(100, 899))
@@ -86,7 +104,7 @@ def path_of(url: str) -> str:
 
 
 def start(client: PortalClient, code: str = NATIONAL, next_page: str | None = None) -> str:
-    """Press the provider's button: returns the provider's authorization URL the portal sent the browser to."""
+    """Press the provider's button: returns the authorization URL the portal sent the browser to."""
     response = client.get(f"/sign-in/{code}" + (f"?next={next_page}" if next_page else ""))
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return response.headers["Location"]
@@ -104,9 +122,19 @@ def staff_provider(app, op: Provider, monkeypatch: pytest.MonkeyPatch) -> Identi
 
     organisation = OrganisationFactory()
     row = IdentityProvider(
-        code=STAFF, audience="staff", organisation_id=organisation.id, issuer=op.issuer,
-        client_id="portal-staff", secret_env=SECRET_ENV, scopes="openid profile email", subject_claim="email",
-        name_claims="name", email_claim="email", acr_values="", name_fi="Työtunnus", name_sv="Arbetskonto",
+        code=STAFF,
+        audience="staff",
+        organisation_id=organisation.id,
+        issuer=op.issuer,
+        client_id="portal-staff",
+        secret_env=SECRET_ENV,
+        scopes="openid profile email",
+        subject_claim="email",
+        name_claims="name",
+        email_claim="email",
+        acr_values="",
+        name_fi="Työtunnus",
+        name_sv="Arbetskonto",
         name_en="Work account",
     )
     db.session.add(row)
@@ -115,11 +143,25 @@ def staff_provider(app, op: Provider, monkeypatch: pytest.MonkeyPatch) -> Identi
 
 
 def staff_member(organisation_id: object, email: str) -> User:
-    return StaffFactory(organisation_id=organisation_id, email=email,
-                        person_key=None)  # linked below by the caller when wanted
+    return StaffFactory(
+        organisation_id=organisation_id, email=email, person_key=None
+    )  # linked below by the caller when wanted
 
 
-__all__ = [
-    "ACR_HIGH", "ACR_SUBSTANTIAL", "NATIONAL", "STAFF", "Known", "claims_of", "known", "national", "new_code",
-    "op", "path_of", "sign_in_through", "staff_member", "staff_provider", "start",
+__all__ = [  # also a pytest plugin (tests/conftest.py): its fixtures are found by name
+    "ACR_HIGH",
+    "ACR_SUBSTANTIAL",
+    "NATIONAL",
+    "STAFF",
+    "Known",
+    "claims_of",
+    "known",
+    "national",
+    "new_code",
+    "op",
+    "path_of",
+    "sign_in_through",
+    "staff_member",
+    "staff_provider",
+    "start",
 ]

@@ -8,8 +8,9 @@ identification service does and the mock does not, and what only an attacker doe
 - faults no honest provider makes: an ID token signed with a stranger's key, or with `alg: none` (`fault`).
 
 Nothing in the portal is patched: it talks HTTP to this server as it would to Suomi.fi. Claims that a test
-wants wrong (audience, expiry, issue time, nonce, acr) are the person's claims at the mock, which it puts in the
-ID token it signs; `restart()` starts the mock anew on the same address, with a new signing key (a rotation).
+wants wrong (audience, expiry, issue time, nonce, acr) are the person's claims at the mock, which it puts
+in the ID token it signs; `restart()` starts the mock anew on the same address, with a new signing key
+(a rotation).
 """
 
 from __future__ import annotations
@@ -102,8 +103,12 @@ class Provider:
     def _forward(self, request: Request, body: bytes) -> Response:
         headers = [(k, v) for k, v in request.headers.items() if k.lower() not in {"host", "content-length"}]
         answer = self.mock.test_client().open(
-            request.path, method=request.method, base_url=request.host_url, query_string=request.query_string.decode(),
-            data=body, headers=headers,
+            request.path,
+            method=request.method,
+            base_url=request.host_url,
+            query_string=request.query_string.decode(),
+            data=body,
+            headers=headers,
         )
         kept = [(k, v) for k, v in answer.headers.items() if k.lower() != "content-length"]
         return Response(answer.get_data(), status=answer.status_code, headers=kept)
@@ -130,7 +135,9 @@ class Provider:
     def _forward_form(self, request: Request, body: bytes) -> Response:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in {"host", "content-length"}}
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-        answer = self.mock.test_client().post(request.path, base_url=request.host_url, data=body, headers=headers)
+        answer = self.mock.test_client().post(
+            request.path, base_url=request.host_url, data=body, headers=headers
+        )
         return Response(answer.get_data(), status=answer.status_code, mimetype=answer.mimetype)
 
     def _check_pkce(self, form: dict[str, str]) -> Response | None:

@@ -19,8 +19,9 @@ def test_the_identifier_is_kept_only_as_a_keyed_hash() -> None:
     assert person_key("staff:vantaa", code, secret="one") != key  # one source's identifier is not another's
 
 
-def test_the_portals_keys_are_made_once_and_published_without_their_private_halves(tmp_path: Path,
-                                                                                      app: Flask) -> None:
+def test_the_portals_keys_are_made_once_and_published_without_their_private_halves(
+    tmp_path: Path, app: Flask
+) -> None:
     path = tmp_path / "keys.json"
     first = PortalKeys(_load_or_make(path))
     again = PortalKeys(_load_or_make(path))
