@@ -149,3 +149,22 @@ def test_nothing_is_created_by_refusals(client, op: Provider, national, known: K
     op.fault = "alg_none"
     assert sign_in_through(client, op, known.sub).status_code == 400
     assert db.session.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_a_provider_that_does_not_answer_gets_a_clear_page(client, national) -> None:
+    import socket
+
+    with socket.socket() as unused:  # a port nobody listens on
+        unused.bind(("127.0.0.1", 0))
+        national.issuer = f"http://127.0.0.1:{unused.getsockname()[1]}"
+    db.session.flush()
+    response = client.get("/sign-in/national")
+    assert response.status_code == 503
+    assert _h1(response) == "Identification is not available right now"
+
+
+def test_a_provider_whose_secret_is_missing_gets_a_clear_page(client, national, monkeypatch) -> None:
+    monkeypatch.delenv("PORTAL_TEST_OIDC_SECRET")
+    response = client.get("/sign-in/national")
+    assert response.status_code == 503
+    assert _h1(response) == "Identification is not available right now"
