@@ -47,10 +47,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .clients.routes import bp as clients_bp
     from .errors import init_app as init_errors
     from .home.routes import bp as home_bp
+    from .identification.routes import bp as identification_bp
     from .pages.routes import bp as pages_bp
     from .plan.routes import bp as plan_bp
 
-    for blueprint in (auth_bp, home_bp, pages_bp, plan_bp, appointments_bp, staff_appointments_bp, clients_bp):
+    for blueprint in (auth_bp, identification_bp, home_bp, pages_bp, plan_bp, appointments_bp,
+                      staff_appointments_bp, clients_bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)
     init_errors(app)

@@ -44,3 +44,46 @@ def init_app(app: Flask) -> None:
         created = demo.seed()
         db.session.commit()
         click.echo(f"Demo data ready ({created} new records). Password for every demo account: {demo.PASSWORD}")
+
+    @app.cli.command("seed-demo-identification")
+    @click.option("--issuer", required=True, help="The local OpenID Provider, e.g. http://127.0.0.1:9400")
+    def seed_demo_identification(issuer: str) -> None:
+        """Point the demo's identity providers at a local OpenID Provider (after seed-demo; safe to run again)."""
+        from .identification import demo
+
+        changed = demo.seed(issuer)
+        db.session.commit()
+        click.echo(f"Identity providers at {issuer} ({changed} changes).")
+
+    @app.cli.command("demo-provider-people")
+    def demo_provider_people() -> None:
+        """Print the demo people as JSON lines, one --user-claims value for oidc-provider-mock each."""
+        import json
+
+        from .identification import demo
+
+        for person in demo.provider_people():
+            click.echo(json.dumps(person, ensure_ascii=False))
+
+    @app.cli.command("register-identifier")
+    @click.option("--email", required=True, help="The account's e-mail address")
+    @click.option("--organisation", default=None, help="For staff: the code of the organisation whose sign-in "
+                  "vouches for the identifier (its subject_claim, e.g. the work e-mail address)")
+    @click.option("--identifier", prompt="Identifier (personal identity code)", hide_input=True,
+                  help="Asked for without echo when left out: it must not stay in the shell's history")
+    def register_identifier(email: str, organisation: str | None, identifier: str) -> None:
+        """Link an account to the identifier a provider vouches for; only its keyed hash is kept."""
+        from sqlalchemy import select
+
+        from .identification.persons import person_key
+        from .models import User
+
+        user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            raise click.ClickException("No account has that e-mail address.")
+        if (organisation is None) != user.is_client:
+            raise click.ClickException("Give --organisation for staff, and only for staff.")
+        namespace = "national-id" if organisation is None else f"staff:{organisation}"
+        user.person_key = person_key(namespace, identifier)
+        db.session.commit()
+        click.echo("The account now signs in through its identity provider.")

@@ -17,13 +17,13 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key() -> str:
+def _secret_key(variable: str = "PORTAL_SECRET_KEY", file_name: str = "secret_key") -> str:
     """A key from the environment, or one kept in instance/ so that all workers and restarts share it."""
-    key = os.environ.get("PORTAL_SECRET_KEY")
+    key = os.environ.get(variable)
     if key:
         return key
     INSTANCE_DIR.mkdir(exist_ok=True)
-    key_file = INSTANCE_DIR / "secret_key"
+    key_file = INSTANCE_DIR / file_name
     if not key_file.exists():
         tmp = key_file.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(secrets.token_urlsafe(48))
@@ -77,4 +77,13 @@ def from_environment() -> dict[str, object]:
         "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "30")),
         "SMS_SENDER": os.environ.get("SMS_SENDER", "portal.reminders.senders:LoggingSmsSender"),
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://localhost:5000"),
+        # Identification. Password sign-in: "off" (production default), "staff" (staff of organisations
+        # without a sign-in of their own) or "all" (the local demo).
+        "PASSWORD_SIGN_IN": os.environ.get("PORTAL_PASSWORD_SIGN_IN", "off").strip().lower(),
+        # Keys the hash of a person's identifier. Its own secret: changing the session key must not lose anyone.
+        "IDENTIFIER_KEY": _secret_key("PORTAL_IDENTIFIER_KEY", "identifier_key"),
+        # The portal's own private keys (a JWKS file): they sign private_key_jwt and decrypt ID tokens; their
+        # public halves are published at /identification/jwks.json. Made in instance/ for a local demo.
+        "OIDC_KEYS_FILE": os.environ.get("PORTAL_OIDC_KEYS_FILE", str(INSTANCE_DIR / "oidc_keys.json")),
+        "OIDC_TIMEOUT": float(os.environ.get("PORTAL_OIDC_TIMEOUT", "10")),
     }

@@ -21,6 +21,9 @@ from portal.extensions import db
 from .support.client import PortalClient
 from .support.databases import seed_reference
 
+# Signing in through a real OpenID Provider: the fixtures `op`, `national`, `known`, `staff_provider`.
+pytest_plugins = ["tests.support.identification"]
+
 
 def _database_url(tmp_root: Path) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
@@ -53,12 +56,15 @@ TEST_CONFIG = {
     "SECRET_KEY": "test-secret-key-not-for-production",
     "RATELIMIT_STORAGE_URI": "memory://",
     "SERVER_NAME": None,
+    "PASSWORD_SIGN_IN": "all",  # most tests sign in with a password; tests/integration/identification the real way
+    "IDENTIFIER_KEY": "test-identifier-key-not-for-production",
 }
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Flask:
-    return create_app({**TEST_CONFIG, "DATABASE_URL": database_url})
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    keys = tmp_path_factory.mktemp("oidc-keys") / "oidc_keys.json"
+    return create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "OIDC_KEYS_FILE": str(keys)})
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, current_app, flash, jsonify, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -14,6 +14,7 @@ from ..common.i18n import LANGUAGE_COOKIE
 from ..common.redirects import safe_next
 from ..common.rendering import render_page
 from ..extensions import limiter, login_manager
+from ..identification import signing_out, sign_in_options
 from . import queries
 from .forms import ChangePasswordForm, SessionForm, SignInForm
 
@@ -44,27 +45,32 @@ def _failed(response: Response) -> bool:
 def sign_in() -> Response:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
+    if request.method == "POST" and not sign_in_options.password_sign_in_offered():
+        abort(404)
     form = SignInForm()
     if form.validate_on_submit():
         user = queries.authenticate(form.email.data or "", form.password.data or "")
-        if user is not None:
+        if user is not None and sign_in_options.may_use_password(user):
             sessions.start_session(user)
             return redirect(safe_next(request.args.get("next"), url_for("home.index")))
         form.email.errors.append(_("The email address or password is wrong. Check them and try again."))
     status = 400 if form.errors else 200
-    return render_page("auth/sign_in.html", form=form, status=status)
+    return render_page("auth/sign_in.html", form=form, status=status, **sign_in_options.choices())
 
 
 def sign_in_throttled() -> Response:
     form = SignInForm(formdata=None, email=request.form.get("email", "")[:254])
     form.email.errors = [_("You have tried to sign in too many times. Wait 15 minutes and try again.")]
-    return render_page("auth/sign_in.html", form=form, status=429)
+    return render_page("auth/sign_in.html", form=form, status=429, **sign_in_options.choices())
 
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
+    provider = signing_out.provider_to_sign_out_of()  # asked before the session (which names it) ends
     queries.end_all_sessions(current_user._get_current_object())
     sessions.end_session()
+    if provider is not None:
+        return signing_out.continue_to(*provider)
     return redirect(url_for("auth.signed_out"))
 
 

@@ -13,6 +13,7 @@ from .appointments import (
     SlotStatus,
 )
 from .base import Base, utcnow
+from .identification import Audience, ClientAuth, IdentityProvider
 from .organisations import Organisation, OrganisationKind, Service
 from .plans import CantDoReason, Plan, PlanStatus, PlanStep, PlanStepEvent, StepStatus, TeamNotice
 from .sharing import (
@@ -50,7 +51,10 @@ __all__ = [
     "ReminderStatus",
     "Slot",
     "SlotStatus",
+    "Audience",
     "Base",
+    "ClientAuth",
+    "IdentityProvider",
     "CantDoReason",
     "Organisation",
     "OrganisationKind",

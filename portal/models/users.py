@@ -30,7 +30,8 @@ class User(IdMixin, TimestampMixin, Base):
     )
 
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200))
+    # Only where password sign-in is configured (the local demo, organisations without a sign-in of their own).
+    password_hash: Mapped[str | None] = mapped_column(String(200))
     full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), default=Role.CLIENT.value)
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -40,6 +41,9 @@ class User(IdMixin, TimestampMixin, Base):
     # Raised on sign-out and password change: every cookie that carries an older number stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     last_sign_in_at: Mapped[datetime | None]
+    # A keyed hash (HMAC) of the identifier an identity provider vouches for: the personal identity code of a
+    # client, the organisation's own identifier of staff. The identifier itself is never stored.
+    person_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     organisation: Mapped[Organisation | None] = relationship()
 

@@ -25,8 +25,10 @@ from werkzeug.serving import make_server
 
 from portal import create_app, demo, migrate
 from portal.extensions import db
+from portal.identification import demo as identification_demo
 from portal.models import Organisation, Service, User
 
+from ..support.provider import Provider, running
 from .axe import assert_no_axe_violations
 
 PASSWORD = demo.PASSWORD
@@ -101,17 +103,21 @@ class LiveServer:
     url: str
 
 
-def _seeded_app(url: str) -> Flask:
+def _seeded_app(url: str, issuer: str, keys_file: str) -> Flask:
     app = create_app(
         {
             "TESTING": False,
             "SECRET_KEY": "e2e-secret-key-not-for-production",
             "RATELIMIT_STORAGE_URI": "memory://",
             "DATABASE_URL": url,
+            "PASSWORD_SIGN_IN": "all",  # as in the local demo; identification has tests of its own
+            "IDENTIFIER_KEY": "e2e-identifier-key-not-for-production",
+            "OIDC_KEYS_FILE": keys_file,
         }
     )
     with app.app_context():
         demo.seed()
+        identification_demo.seed(issuer)  # the demo's providers, served by the test provider below
         db.session.commit()
     return app
 
@@ -136,8 +142,20 @@ def _off_the_event_loop(work: Callable[[], T]) -> T:
 
 
 @pytest.fixture(scope="session")
-def live_server(e2e_database_url: str) -> Iterator[LiveServer]:
-    app = _off_the_event_loop(lambda: _seeded_app(e2e_database_url))
+def oidc_provider() -> Iterator[Provider]:
+    """A real OpenID Provider (tests/support/provider.py) that knows the demo people."""
+    os.environ.setdefault(identification_demo.SECRET_ENV, "e2e-client-secret")
+    with running() as provider:
+        for person in identification_demo.provider_people():
+            provider.set_person(person["sub"], {k: v for k, v in person.items() if k != "sub"})
+        yield provider
+
+
+@pytest.fixture(scope="session")
+def live_server(e2e_database_url: str, oidc_provider: Provider,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    keys_file = str(tmp_path_factory.mktemp("oidc-keys") / "oidc_keys.json")
+    app = _off_the_event_loop(lambda: _seeded_app(e2e_database_url, oidc_provider.issuer, keys_file))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()

@@ -122,6 +122,11 @@ def _accessibility(page: Page, people: People) -> None:
     expect(statement.h1).to_have_text("Accessibility statement")
 
 
+def _becoming_a_client(page: Page, people: People) -> None:
+    page.goto("/becoming-a-client")
+    expect(HomePage(page).h1).to_have_text("How to become a client")
+
+
 def _not_found(page: Page, people: People) -> None:
     sign_in(page, people.aino.email, people.aino.password)
     response = page.goto("/plan/no-such-page")
@@ -174,6 +179,7 @@ STATES = [
     State("add-step", _add_step),
     State("add-step-with-errors", _add_step_errors),
     State("accessibility-statement", _accessibility),
+    State("becoming-a-client", _becoming_a_client),
     State("not-found", _not_found),
     State("signed-out", _signed_out),
     State("change-password", _change_password),

@@ -31,8 +31,9 @@ def test_core_journey_with_the_keyboard_only(page: Page, jobseeker: Person) -> N
     expect(form.main).to_be_focused()
     expect(page).to_have_url(re.compile(r"/sign-in#main-content$"))
 
-    # Sign in: the fields come straight after the skip target; Enter on the button sends the form.
-    keys.tab_to(form.email, limit=1)
+    # Sign in: the fields come after the ways to identify (the clients', the staff's, how to become a
+    # client); Enter on the button sends the form.
+    keys.tab_to(form.email, limit=4)
     keys.type(jobseeker.email)
     keys.tab_to(form.password, limit=1)
     keys.type(jobseeker.password)

@@ -26,7 +26,10 @@ from ..support.appointments import make_slot
 from ..support.factories import ClientFactory
 
 
-DAY_LATER = utcnow() + timedelta(days=1, minutes=5)  # the 2-day reminder of a time 3 days ahead is due
+# Times count from when this module was loaded, not from when a test runs (a long run before it must not move
+# the appointments past the reminder runs' "now").
+LOADED = utcnow()
+DAY_LATER = LOADED + timedelta(days=1, minutes=5)  # the 2-day reminder of a time 3 days ahead is due
 
 
 class Inbox:
@@ -106,7 +109,7 @@ def inbox(app) -> Iterator[Inbox]:  # type: ignore[no-untyped-def]
 
 def _book(locale: str, phone: str | None = None, starts_in: timedelta = timedelta(days=3)):  # type: ignore[no-untyped-def]
     client = ClientFactory(locale=locale, phone=phone)
-    slot = make_slot(starts_in=starts_in)
+    slot = make_slot(starts_at=(LOADED + starts_in).replace(second=0, microsecond=0))
     appointment = queries.book(slot, client, client, None, queries.Needs())
     db.session.flush()
     return appointment

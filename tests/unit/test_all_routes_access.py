@@ -12,6 +12,10 @@ PUBLIC_ENDPOINTS = {
     "auth.sign_in",
     "auth.signed_out",
     "auth.switch_language",
+    "identification.becoming_a_client",
+    "identification.finish",
+    "identification.jwks",
+    "identification.start",
     "pages.accessibility",
     "pages.healthz",
     "static",
@@ -60,7 +64,11 @@ def test_every_private_route_needs_sign_in(app: Flask, client, htmx: bool) -> No
     assert checked >= 8
 
 
+# A provider's return with no sign-in under way is refused with a page that says so.
+EXPECTED_STATUS = {"identification.finish": {400}}
+
+
 def test_public_routes_answer_without_sign_in(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
     for rule, url in _urls(app):
         if rule.endpoint in PUBLIC_ENDPOINTS and rule.endpoint != "static" and "GET" in (rule.methods or ()):
-            assert client.get(url).status_code in {200, 302}, url
+            assert client.get(url).status_code in EXPECTED_STATUS.get(rule.endpoint, {200, 302}), url

@@ -1,0 +1,1 @@
+"""Strong identification: OpenID Connect sign-in through identity providers kept as data."""
