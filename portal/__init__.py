@@ -50,9 +50,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .identification.routes import bp as identification_bp
     from .pages.routes import bp as pages_bp
     from .plan.routes import bp as plan_bp
+    from .planning.routes import bp as planning_bp
 
     for blueprint in (auth_bp, identification_bp, home_bp, pages_bp, plan_bp, appointments_bp,
-                      staff_appointments_bp, clients_bp):
+                      staff_appointments_bp, clients_bp, planning_bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)
     init_errors(app)

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, func, insert, literal, select
 
 from ..common.transactions import record_even_if_rolled_back
 from ..extensions import db
 from ..models import (
     AccessLogEntry,
+    Appointment,
     Consent,
     ConsentStatus,
     DataCategory,
     LegalRule,
     Organisation,
+    Plan,
+    PlanStep,
     Purpose,
     Role,
+    Slot,
     TeamMembership,
+    TeamNotice,
     User,
 )
 from .policy import CategoryFacts, Decision, SharingFacts
@@ -60,6 +66,19 @@ def sharing_facts(client_id: uuid.UUID, organisation_id: uuid.UUID, purpose: uui
     return facts
 
 
+def contact_person_id(client_id: uuid.UUID, organisation_id: uuid.UUID) -> uuid.UUID | None:
+    return db.session.scalar(select(TeamMembership.contact_person_id).where(
+        TeamMembership.client_id == client_id, TeamMembership.organisation_id == organisation_id,
+        TeamMembership.ended_at.is_(None)))
+
+
+def team_organisations(client_id: uuid.UUID) -> list[Organisation]:
+    return list(db.session.scalars(
+        select(Organisation).join(TeamMembership, TeamMembership.organisation_id == Organisation.id)
+        .where(TeamMembership.client_id == client_id, TeamMembership.ended_at.is_(None))
+        .order_by(Organisation.name_fi)))
+
+
 def client(client_id: uuid.UUID | None) -> User | None:
     if client_id is None:
         return None
@@ -98,6 +117,13 @@ def category_id(code: str) -> uuid.UUID:
     return found
 
 
+def controls(organisation_id: uuid.UUID, category: str) -> bool:
+    """Whether organisations of this one's kind control (record) the category."""
+    return db.session.scalar(select(exists().where(
+        DataCategory.code == category, DataCategory.controller_kind_id == Organisation.kind_id,
+        Organisation.id == organisation_id))) is True
+
+
 def categories() -> list[DataCategory]:
     return list(db.session.scalars(select(DataCategory).order_by(DataCategory.position)))
 
@@ -121,3 +147,52 @@ def write_log(staff: User, purpose: uuid.UUID,
         db.session.execute(insert(AccessLogEntry), allowed)
     if refused:  # kept even when the request ends in "not found"
         record_even_if_rolled_back(insert(AccessLogEntry), refused)
+
+
+CASELOAD_STATES = ("attention", "notices", "cant_do", "overdue", "draft", "today")
+
+
+def caseload(organisation_id: uuid.UUID, plan_controller: bool, today: date, day_start: datetime,
+             day_end: datetime, name: str, state: str | None, page: int, per_page: int) -> tuple[list[Any], int]:
+    """The clients of the organisation's team with what needs its attention, those needing most first: its
+    unread notices, the steps it is responsible for that the client can't do or that are overdue, a draft
+    waiting for the client's agreement (for the plan's controller), the client's appointments with it today.
+    One query for the page, one for the count, whatever the caseload's size."""
+    client = User.id
+
+    def count(statement: Any) -> Any:
+        return statement.correlate(User).scalar_subquery()
+
+    own_steps = (select(func.count()).select_from(PlanStep).join(Plan, Plan.id == PlanStep.plan_id)
+                 .where(Plan.client_id == client, Plan.status != "replaced", PlanStep.removed_at.is_(None),
+                        PlanStep.responsible_organisation_id == organisation_id))
+    notices = count(select(func.count()).select_from(TeamNotice).where(
+        TeamNotice.client_id == client, TeamNotice.organisation_id == organisation_id, TeamNotice.read_at.is_(None)))
+    cant_do = count(own_steps.where(PlanStep.status == "cant_do"))
+    overdue = count(own_steps.where(PlanStep.status == "todo", PlanStep.due_date < today))
+    draft = count(select(func.count()).select_from(Plan).where(Plan.client_id == client, Plan.status == "draft")) \
+        if plan_controller else literal(0)
+    appointments = count(select(func.count()).select_from(Appointment).join(Slot, Slot.id == Appointment.slot_id)
+                         .where(Appointment.client_id == client, Appointment.status == "booked",
+                                Slot.organisation_id == organisation_id, Slot.starts_at >= day_start,
+                                Slot.starts_at < day_end))
+    rows = (select(User.id, User.full_name, notices.label("notices"), cant_do.label("cant_do"),
+                   overdue.label("overdue"), draft.label("draft"), appointments.label("today"))
+            .join(TeamMembership, TeamMembership.client_id == User.id)
+            .where(TeamMembership.organisation_id == organisation_id, TeamMembership.ended_at.is_(None),
+                   User.active.is_(True)))
+    if name:
+        rows = rows.where(User.full_name.ilike(f"%{_escape_like(name)}%", escape="\\"))
+    listed = rows.subquery()
+    attention = (listed.c.notices + listed.c.cant_do + listed.c.overdue + listed.c.draft + listed.c.today)
+    filtered = select(listed)
+    if state == "attention":
+        filtered = filtered.where(attention > 0)
+    elif state in CASELOAD_STATES:
+        filtered = filtered.where(listed.c[state] > 0)
+    total = db.session.scalar(select(func.count()).select_from(filtered.subquery())) or 0
+    page_rows = db.session.execute(
+        filtered.order_by((attention > 0).desc(), listed.c.notices.desc(), listed.c.cant_do.desc(),
+                          listed.c.overdue.desc(), listed.c.full_name, listed.c.id)
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return list(page_rows), int(total)

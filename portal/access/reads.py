@@ -96,6 +96,63 @@ def open_plan_step(access: ClientAccess, step_id: uuid.UUID):  # type: ignore[no
     return access.read("plan", lambda: plan_queries.open_step_for(step_id, access.client.id, organisation_id))  # type: ignore[arg-type]
 
 
+def plan_for_editing(access: ClientAccess) -> tuple[bool, object | None]:
+    """(may read, the plan with all its steps) for the staff plan pages: a logged read of the plan."""
+    if not access.may_read("plan"):
+        access.read("plan", lambda: None)  # the refusal is logged
+        return False, None
+    return True, access.read("plan", lambda: plan_queries.current_plan(access.client.id))
+
+
+def plan_versions(access: ClientAccess, plan_id: uuid.UUID) -> list | None:  # type: ignore[type-arg]
+    return access.read("plan", lambda: plan_queries.versions(plan_id))
+
+
+def is_plan_owner(access: ClientAccess) -> bool:
+    """The employment-services contact person owns the client's plan as a whole (and their managers stand in):
+    they start it and write its goals; others add and change their own organisation's steps."""
+    staff = access.staff
+    if access.decisions["plan"].basis != "controller":
+        return False
+    return staff.role == "manager" or queries.contact_person_id(access.client.id, staff.organisation_id) == staff.id  # type: ignore[arg-type]
+
+
+def team_organisations(access: ClientAccess) -> list:  # type: ignore[type-arg]
+    """The organisations working with the client now: who a step can be given to."""
+    return queries.team_organisations(access.client.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Caseload:
+    rows: list  # type: ignore[type-arg]
+    total: int
+    page: int
+    pages: int
+
+
+CASELOAD_PAGE = 25
+
+
+def caseload(staff: User, name: str, state: str | None, page: int) -> Caseload:
+    """"My clients": the organisation's team clients, those needing its attention first, a page at a time. What
+    it counts is the organisation's own (notices to it, steps it is responsible for, its appointments); each
+    client shown is logged as read."""
+    from ..appointments.times import day_bounds
+    from ..common.i18n import today_in_helsinki
+
+    today = today_in_helsinki()
+    start, end = day_bounds(today)
+    controller = queries.controls(staff.organisation_id, "plan")  # type: ignore[arg-type]
+    rows, total = queries.caseload(staff.organisation_id, controller, today, start, end, name,  # type: ignore[arg-type]
+                                   state, max(1, page), CASELOAD_PAGE)
+    if rows:
+        category, own = queries.category_id("plan"), Decision("own_record")
+        queries.write_log(staff, queries.purpose_id("plan_services"), [(row.id, category, own) for row in rows],
+                          utcnow())
+    pages = max(1, -(-total // CASELOAD_PAGE))
+    return Caseload(rows, total, min(max(1, page), pages), pages)
+
+
 def day_view(staff: User, day: date, only_own: bool) -> list[day_view_queries.DaySlot]:
     """The organisation's times of a day with who comes and what support they asked for: the organisation's own
     appointments, so always its to see ("own record"); each client shown is logged once."""

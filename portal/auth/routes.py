@@ -14,7 +14,7 @@ from ..common.i18n import LANGUAGE_COOKIE
 from ..common.redirects import safe_next
 from ..common.rendering import render_page
 from ..extensions import limiter, login_manager
-from ..identification import signing_out, sign_in_options
+from ..identification import sign_in_options, signing_out
 from . import queries
 from .forms import ChangePasswordForm, SessionForm, SignInForm
 

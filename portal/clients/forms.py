@@ -2,9 +2,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from ..common.forms import PortalForm, SafeText, normalise
+
+STATES = {
+    "attention": _l("Needs attention"),
+    "notices": _l("Unread messages from the client"),
+    "cant_do": _l("Can't do a step"),
+    "overdue": _l("A step is overdue"),
+    "draft": _l("A draft waits for agreement"),
+    "today": _l("Appointment today"),
+}
 
 
 class FindClientForm(PortalForm):
@@ -12,6 +22,9 @@ class FindClientForm(PortalForm):
         csrf = False  # a search: GET, changes nothing
 
     name = StringField(_l("Client's name"), filters=[normalise], validators=[SafeText(100)])
+    state = RadioField(_l("Show"), choices=[SelectChoice("", _l("All clients")),
+                                            *(SelectChoice(key, label) for key, label in STATES.items())],
+                       validate_choice=False, default="")
 
 
 class ConsentRequestForm(PortalForm):

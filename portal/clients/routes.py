@@ -11,6 +11,7 @@ import uuid
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..access import reads as access
 from ..appointments.view import STATUS_WORDS as APPOINTMENT_STATUS_WORDS
@@ -20,7 +21,7 @@ from ..common.ids import parse_uuid
 from ..common.rendering import render_page
 from ..models import Role, User
 from . import queries
-from .forms import AddMemberForm, ConsentRequestForm, EndMemberForm, FindClientForm
+from .forms import STATES, AddMemberForm, ConsentRequestForm, EndMemberForm, FindClientForm
 
 bp = Blueprint("clients", __name__, url_prefix="/staff/clients")
 bp.before_request(roles(Role.CASEWORKER, Role.MANAGER))
@@ -41,18 +42,25 @@ def _client(client_id: uuid.UUID) -> access.ClientAccess:
 
 
 def _manages_team(found: access.ClientAccess) -> bool:
-    """A manager of the client's employment services adds organisations to the team and ends them."""
-    staff = found.staff
-    return staff.role == Role.MANAGER and staff.organisation is not None and (
-        staff.organisation.kind.code == "employment_authority")
+    """A manager of the client's employment services (the plan's controller) adds organisations to the team
+    and ends them."""
+    return found.staff.role == Role.MANAGER and found.decisions["plan"].basis == "controller"
 
 
 @bp.get("")
 def index() -> Response:
+    """My clients: those needing the organisation's attention first; search by name, filter by state, pages."""
     form = FindClientForm(request.args)
     form.validate()
     name = "" if form.errors else (form.name.data or "")
-    return render_page("clients/index.html", form=form, clients=access.team_clients(_staff(), name), name=name)
+    state = form.state.data if form.state.data in STATES else None
+    caseload = access.caseload(_staff(), name, state, request.args.get("page", 1, type=int) or 1)
+
+    def page_link(number: int) -> str:
+        return url_for("clients.index", name=name or None, state=state, page=number)
+
+    return render_page("clients/index.html", form=form, caseload=caseload, name=name, state=state,
+                       page_link=page_link)
 
 
 @bp.get("/<uuid:client_id>")
@@ -69,8 +77,8 @@ def ask_for_consent(client_id: uuid.UUID) -> Response:
     lc = locale_code()
     unshared = [c for c in access.categories() if not found.may_read(c.code)]
     form = ConsentRequestForm()
-    form.category.choices = [(str(c.id), c.name(lc)) for c in unshared]
-    form.purpose.choices = [(str(p.id), p.name(lc)) for p in queries.purposes()]
+    form.category.choices = [SelectChoice(str(c.id), c.name(lc)) for c in unshared]
+    form.purpose.choices = [SelectChoice(str(p.id), p.name(lc)) for p in queries.purposes()]
     if form.validate_on_submit():
         category = next((c for c in unshared if str(c.id) == form.category.data), None)
         purpose = queries.purpose(parse_uuid(form.purpose.data))
@@ -94,7 +102,7 @@ def add_member(client_id: uuid.UUID) -> Response:
     lc = locale_code()
     outside = queries.organisations_outside(client_id)
     form = AddMemberForm()
-    form.organisation.choices = [(str(o.id), o.name(lc)) for o in outside]
+    form.organisation.choices = [SelectChoice(str(o.id), o.name(lc)) for o in outside]
     chosen = next((o for o in outside if str(o.id) == form.organisation.data), None)
     if form.validate_on_submit():
         if chosen is None:

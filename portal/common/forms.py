@@ -8,8 +8,9 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field
-from wtforms.validators import StopValidation, ValidationError
+from wtforms import Field, IntegerField
+from wtforms.validators import InputRequired, StopValidation, ValidationError
+from wtforms.widgets import HiddenInput
 
 # Bidirectional controls can make text read differently from how it is stored ("Trojan Source").
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
@@ -150,3 +151,15 @@ class NotBefore:
         if field.data is not None and field.data < self.earliest():
             field.bad_parts = {"day", "month", "year"}  # type: ignore[attr-defined]
             raise ValidationError(self.message)
+
+
+def revision_field() -> IntegerField:
+    """The revision of what a form changes, as the person saw it: a save written against an older one is
+    refused instead of overwriting what someone else saved meanwhile."""
+    return IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+def renew_revision(field: IntegerField, revision: int) -> None:
+    """After a refused save: the form, shown again with the person's input, is now written against the current
+    revision (a hidden field shows what was sent unless told otherwise)."""
+    field.data, field.raw_data = revision, [str(revision)]

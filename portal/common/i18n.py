@@ -115,6 +115,7 @@ def language_links() -> list[tuple[str, str, str | None]]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["isodate"] = date.fromisoformat  # a day kept as text (a plan version's due dates)
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # Flask-Babel has installed gettext and ngettext

@@ -20,4 +20,5 @@ def index() -> Response:
         return render_page("home/staff.html", user=user)
     view = PlanView.build(plan_queries.plan_summary(user.id), today_in_helsinki())
     upcoming = appointment_reads.next_appointment(user.id, utcnow())
-    return render_page("home/client.html", user=user, view=view, next_appointment=upcoming)
+    changed = len(plan_queries.changes_by_others(view.plan.id, user.id, user.plan_seen_at)) if view.plan else 0
+    return render_page("home/client.html", user=user, view=view, next_appointment=upcoming, changed=changed)

@@ -15,7 +15,17 @@ from .appointments import (
 from .base import Base, utcnow
 from .identification import Audience, ClientAuth, IdentityProvider
 from .organisations import Organisation, OrganisationKind, Service
-from .plans import CantDoReason, Plan, PlanStatus, PlanStep, PlanStepEvent, StepStatus, TeamNotice
+from .plans import (
+    CantDoReason,
+    Plan,
+    PlanEvent,
+    PlanStatus,
+    PlanStep,
+    PlanStepEvent,
+    PlanVersion,
+    StepStatus,
+    TeamNotice,
+)
 from .sharing import (
     AccessLogEntry,
     AccessOutcome,
@@ -62,6 +72,8 @@ __all__ = [
     "PlanStatus",
     "PlanStep",
     "PlanStepEvent",
+    "PlanEvent",
+    "PlanVersion",
     "Role",
     "Service",
     "StepStatus",

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, IdMixin, TimestampMixin, utcnow
@@ -55,6 +55,9 @@ class Plan(IdMixin, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default=PlanStatus.DRAFT.value)
     goals: Mapped[str] = mapped_column(Text, default="")
     agreed_at: Mapped[datetime | None]
+    # Raised by every change of the plan's goals or steps: a form that carries an older number was written
+    # against an older plan, and its save is refused instead of silently overwriting (no lost update).
+    revision: Mapped[int] = mapped_column(default=1)
 
     client: Mapped[User] = relationship()
     steps: Mapped[list[PlanStep]] = relationship(
@@ -89,6 +92,10 @@ class PlanStep(IdMixin, TimestampMixin, Base):
     cant_do_detail: Mapped[str | None] = mapped_column(Text)
     # "Meet your work coach": a step can point to the appointment that carries it out.
     appointment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("appointments.id"))
+    # Removed from the plan (in a draft, then in the version agreed next): kept, never deleted.
+    removed_at: Mapped[datetime | None]
+    # Raised by every change of what the step says: a form written against an older step is refused.
+    revision: Mapped[int] = mapped_column(default=1)
 
     plan: Mapped[Plan] = relationship(back_populates="steps")
     responsible_organisation: Mapped[Organisation | None] = relationship(lazy="raise_on_sql")
@@ -111,7 +118,8 @@ class PlanStep(IdMixin, TimestampMixin, Base):
 
 
 class PlanStepEvent(IdMixin, Base):
-    """One change to a step. Never updated or deleted (the database refuses); undo is a new event."""
+    """One change to a step. Never updated or deleted (the database refuses); undo is a new event. `kind`:
+    created, status, changed (one `field` from one value to another), removed."""
 
     __tablename__ = "plan_step_events"
     __table_args__ = (Index("ix_plan_step_events_step_at", "step_id", "at"),)
@@ -124,8 +132,53 @@ class PlanStepEvent(IdMixin, Base):
     to_status: Mapped[str | None] = mapped_column(String(10))
     reason: Mapped[str | None] = mapped_column(String(20))
     detail: Mapped[str | None] = mapped_column(Text)
+    actor_organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
+    field: Mapped[str | None] = mapped_column(String(30))
+    from_value: Mapped[str | None] = mapped_column(Text)
+    to_value: Mapped[str | None] = mapped_column(Text)
 
     step: Mapped[PlanStep] = relationship(back_populates="events")
+    actor: Mapped[User] = relationship(lazy="raise_on_sql")
+
+
+class PlanVersion(IdMixin, Base):
+    """An agreed version of a plan, as it was agreed: never updated or deleted (the database refuses). `steps` is
+    the content of each step then (title, how and why, who is responsible, service, due date), for reading any
+    earlier version and saying what changed between two."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "version", name="plan_version"),
+        CheckConstraint("channel IN ('online', 'in_person')", name="channel_known"),
+    )
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"), index=True)
+    version: Mapped[int]
+    goals: Mapped[str] = mapped_column(Text, default="")
+    steps: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    agreed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    agreed_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))  # the client
+    channel: Mapped[str] = mapped_column(String(12), default="online")
+    caseworker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))  # in person: who was there
+
+
+class PlanEvent(IdMixin, Base):
+    """Something that happened to a plan as a whole: created, goals changed, agreed, changes asked for. Never
+    updated or deleted (the database refuses)."""
+
+    __tablename__ = "plan_events"
+    __table_args__ = (Index("ix_plan_events_plan_at", "plan_id", "at"),)
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    actor_organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # created | goals | agreed | changes_asked
+    version: Mapped[int | None]
+    from_value: Mapped[str | None] = mapped_column(Text)
+    to_value: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
+
     actor: Mapped[User] = relationship(lazy="raise_on_sql")
 
 

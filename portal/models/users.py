@@ -41,6 +41,8 @@ class User(IdMixin, TimestampMixin, Base):
     # Raised on sign-out and password change: every cookie that carries an older number stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     last_sign_in_at: Mapped[datetime | None]
+    # When the client last looked at their plan: what changed after it is "new" on Home.
+    plan_seen_at: Mapped[datetime | None]
     # A keyed hash (HMAC) of the identifier an identity provider vouches for: the personal identity code of a
     # client, the organisation's own identifier of staff. The identifier itself is never stored.
     person_key: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from ..common.forms import DateParts, NotBefore, PortalForm, SafeText, normalise
+from ..common.forms import DateParts, NotBefore, PortalForm, SafeText, normalise, revision_field
 from ..common.i18n import today_in_helsinki
 from ..models import CantDoReason
 
@@ -60,4 +60,27 @@ class AddStepForm(PortalForm):
         validators=[
             NotBefore(today_in_helsinki, _l("The date must be today or later")),
         ],
+    )
+
+
+class AgreeForm(PortalForm):
+    fingerprint = HiddenField()
+
+
+class AskForChangesForm(PortalForm):
+    message = TextAreaField(
+        _l("What would you like to change?"),
+        description=_l("Your contact person at employment services reads this and contacts you."),
+        filters=[normalise],
+        validators=[DataRequired(_l("Write what you would like to change")), SafeText(2000, multiline=True)],
+    )
+
+
+class ClientGoalsForm(PortalForm):
+    revision = revision_field()
+    goals = TextAreaField(
+        _l("My goals"),
+        description=_l("In your own words: what you want to reach, and what matters to you."),
+        filters=[normalise],
+        validators=[DataRequired(_l("Write your goals")), SafeText(2000, multiline=True)],
     )

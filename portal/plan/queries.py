@@ -7,23 +7,29 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ScalarSelect, Select, bindparam, case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import JSON, ScalarSelect, Select, and_, bindparam, case, func, select
+from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
 from ..models import (
     Appointment,
     AppointmentStatus,
+    DataCategory,
     Organisation,
     Plan,
+    PlanEvent,
     PlanStatus,
     PlanStep,
     PlanStepEvent,
+    PlanVersion,
     StepStatus,
+    TeamMembership,
     TeamNotice,
     User,
     utcnow,
 )
+
+Contact = aliased(User)
 
 
 @dataclass(slots=True)
@@ -47,6 +53,7 @@ class StepSummary:
     added_by_role: str
     done_at: datetime | None  # for a done step, when it was done
     responsible_organisation: OrganisationName | None
+    contact_person: str | None  # the responsible organisation's named contact person in the client's team
     links: dict[str, str] = field(default_factory=dict)  # filled in by PlanView, once per page
 
     is_overdue = PlanStep.is_overdue
@@ -76,10 +83,16 @@ def _steps_as_json(dialect_name: str) -> ScalarSelect[Any]:
             PlanStep.added_by_role,
             case((PlanStep.status == StepStatus.DONE, func.coalesce(PlanStep.status_changed_at, PlanStep.created_at))),
             PlanStep.responsible_organisation_id, Organisation.name_fi, Organisation.name_sv, Organisation.name_en,
+            Contact.full_name,
         ), type_=JSON))
         .select_from(PlanStep)
         .outerjoin(Organisation, Organisation.id == PlanStep.responsible_organisation_id)
-        .where(PlanStep.plan_id == Plan.id)
+        # who helps: the responsible organisation's named contact person in the client's team
+        .outerjoin(TeamMembership, and_(TeamMembership.client_id == Plan.client_id,
+                                        TeamMembership.organisation_id == PlanStep.responsible_organisation_id,
+                                        TeamMembership.ended_at.is_(None)))
+        .outerjoin(Contact, Contact.id == TeamMembership.contact_person_id)
+        .where(PlanStep.plan_id == Plan.id, PlanStep.removed_at.is_(None))
         .scalar_subquery()
     )
 
@@ -112,7 +125,7 @@ def plan_summary(client_id: uuid.UUID) -> PlanSummary | None:
     steps = []
     # A plan with no steps: PostgreSQL's json_agg gives NULL, SQLite's json_group_array [].
     for (step_id, position, title, step_status, due, added_by_role, done_at, org_id,
-         name_fi, name_sv, name_en) in steps_json or ():
+         name_fi, name_sv, name_en, contact) in steps_json or ():
         org = None
         if org_id is not None:
             org = organisations.get(org_id)
@@ -120,19 +133,36 @@ def plan_summary(client_id: uuid.UUID) -> PlanSummary | None:
                 org = organisations[org_id] = OrganisationName(name_fi, name_sv, name_en)
         steps.append(StepSummary(
             uuid.UUID(step_id), position, title, step_status, date.fromisoformat(due) if due else None,
-            added_by_role, _moment(done_at), org,
+            added_by_role, _moment(done_at), org, contact,
         ))
     return PlanSummary(plan_id, version, status, goals, agreed_at, steps)
 
 
 def current_plan(client_id: uuid.UUID) -> Plan | None:
-    """The client's current plan with its steps and their agencies, in one query."""
+    """The client's current plan with its steps (removed ones too), their agencies and services: one query."""
     statement = (
         select(Plan)
         .where(Plan.client_id == client_id, Plan.status != PlanStatus.REPLACED)
-        .options(joinedload(Plan.steps).joinedload(PlanStep.responsible_organisation))
+        .options(joinedload(Plan.steps).joinedload(PlanStep.responsible_organisation),
+                 joinedload(Plan.steps).joinedload(PlanStep.service))
     )
     return db.session.scalars(statement).unique().one_or_none()
+
+
+def plan_step(plan: Plan, step_id: uuid.UUID) -> PlanStep | None:
+    """A step of this plan that is not removed (from the plan's own steps: no query)."""
+    return next((s for s in plan.steps if s.id == step_id and s.removed_at is None), None)
+
+
+def versions(plan_id: uuid.UUID) -> list[PlanVersion]:
+    """Every agreed version of the plan, the latest first."""
+    return list(db.session.scalars(
+        select(PlanVersion).where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.version.desc())))
+
+
+def last_agreed(plan_id: uuid.UUID) -> PlanVersion | None:
+    return db.session.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
+                             .order_by(PlanVersion.version.desc()).limit(1))
 
 
 def client_step(step_id: uuid.UUID, client_id: uuid.UUID) -> PlanStep | None:
@@ -140,7 +170,8 @@ def client_step(step_id: uuid.UUID, client_id: uuid.UUID) -> PlanStep | None:
     statement = (
         select(PlanStep)
         .join(Plan, PlanStep.plan_id == Plan.id)
-        .where(PlanStep.id == step_id, Plan.client_id == client_id, Plan.status != PlanStatus.REPLACED)
+        .where(PlanStep.id == step_id, Plan.client_id == client_id, Plan.status != PlanStatus.REPLACED,
+               PlanStep.removed_at.is_(None))
         .options(joinedload(PlanStep.responsible_organisation), joinedload(PlanStep.service))
     )
     return db.session.scalars(statement).one_or_none()
@@ -265,3 +296,45 @@ def open_steps_for(client_id: uuid.UUID, organisation_id: uuid.UUID) -> list[Pla
 def open_step_for(step_id: uuid.UUID, client_id: uuid.UUID, organisation_id: uuid.UUID) -> PlanStep | None:
     """One of those steps, or None: any other step is simply not found."""
     return db.session.scalar(_open_steps_of(client_id, organisation_id).where(PlanStep.id == step_id))
+
+
+def team_contact(client_id: uuid.UUID, organisation_id: uuid.UUID) -> TeamMembership | None:
+    """Who helps with a step: the responsible organisation's place in the client's team (its named contact
+    person, and how to reach the organisation)."""
+    return db.session.scalar(select(TeamMembership).where(
+        TeamMembership.client_id == client_id, TeamMembership.organisation_id == organisation_id,
+        TeamMembership.ended_at.is_(None)))
+
+
+def owner_organisation_id(client_id: uuid.UUID) -> uuid.UUID | None:
+    """Who owns the client's plan as a whole: the organisation of their team that controls the plan category
+    (employment services; a reform would change the data, not this)."""
+    return db.session.scalar(
+        select(TeamMembership.organisation_id)
+        .join(Organisation, Organisation.id == TeamMembership.organisation_id)
+        .join(DataCategory, DataCategory.controller_kind_id == Organisation.kind_id)
+        .where(TeamMembership.client_id == client_id, TeamMembership.ended_at.is_(None),
+               DataCategory.code == "plan").limit(1))
+
+
+def changes_by_others(plan_id: uuid.UUID, client_id: uuid.UUID, since: datetime | None,
+                      limit: int = 50) -> list[PlanStepEvent | PlanEvent]:
+    """What others (staff) changed in the plan after `since`, newest first."""
+    steps = (select(PlanStepEvent).join(PlanStep).where(
+        PlanStep.plan_id == plan_id, PlanStepEvent.actor_id != client_id,
+        PlanStepEvent.kind.in_(("created", "changed", "removed")))
+        .options(joinedload(PlanStepEvent.step), joinedload(PlanStepEvent.actor).joinedload(User.organisation)))
+    plans = (select(PlanEvent).where(PlanEvent.plan_id == plan_id, PlanEvent.actor_id != client_id,
+                                     PlanEvent.kind.in_(("created", "goals", "agreed")))
+             .options(joinedload(PlanEvent.actor).joinedload(User.organisation)))
+    if since is not None:
+        steps, plans = steps.where(PlanStepEvent.at > since), plans.where(PlanEvent.at > since)
+    found: list[PlanStepEvent | PlanEvent] = [*db.session.scalars(steps.order_by(PlanStepEvent.at.desc())
+                                                                   .limit(limit)).unique(),
+                                              *db.session.scalars(plans.order_by(PlanEvent.at.desc()).limit(limit))
+                                              .unique()]
+    return sorted(found, key=lambda e: e.at, reverse=True)[:limit]
+
+
+def mark_plan_seen(client: User) -> None:
+    client.plan_seen_at = utcnow()

@@ -104,6 +104,8 @@ def step(step_id: uuid.UUID) -> Response:
         step=found,
         linked=queries.linked_appointment(found.appointment_id, _client().id)
         if found.appointment_id else None,
+        contact=queries.team_contact(_client().id, found.responsible_organisation_id)
+        if found.responsible_organisation_id else None,
         appointment_status_words=APPOINTMENT_STATUS_WORDS,
         history=queries.step_history(found.id),
         status_key=PlanView(plan=None, today=today_in_helsinki()).status_of(found),
@@ -126,3 +128,6 @@ def add_step() -> Response:
         flash(_("Your step “%(title)s” has been added to your plan.", title=step.title), "success")
         return redirect(url_for("plan.index", _anchor=f"step-{step.id}"))
     return render_page("plan/add_step.html", form=form, status=400 if form.errors else 200)
+
+
+from . import agreement  # noqa: E402,F401  (its views are on this blueprint)

@@ -30,7 +30,7 @@ def step_words() -> dict[str, str]:
         "told": gettext("You told your team you can't do this. They will contact you."),
         "changed_done": gettext("You marked this step as done."),
         "changed_todo": gettext("You marked this step as not done."),
-        "you": gettext("You"), "language": locale_code(),
+        "you": gettext("You"), "helps": gettext("Who helps"), "language": locale_code(),
     }
 
 

@@ -27,9 +27,9 @@ def _checked(page: Page, name: str) -> None:
 
 
 def _open_aino(page: Page, email: str) -> Portal:
-    sign_in(page, email, PASSWORD).menu_link("Your clients").click()
+    sign_in(page, email, PASSWORD).menu_link("My clients").click()
     clients = Portal(page)
-    expect(clients.h1).to_have_text("Your clients")
+    expect(clients.h1).to_have_text("My clients")
     clients.main.get_by_role("link", name="Aino Asiakas").click()
     client = Portal(page)
     expect(client.h1).to_have_text("Aino Asiakas")
@@ -41,7 +41,7 @@ def test_every_page_of_a_managers_clients_passes_axe_and_reflows(page: Page) -> 
     client_url = page.url
     _checked(page, "staff client page (controller)")
     page.go_back()
-    _checked(page, "your clients")
+    _checked(page, "my clients")
     page.goto(page.url + "?name=zzz")
     expect(Portal(page).main).to_contain_text("No client of your organisation has a name like that.")
     _checked(page, "your clients, nothing found")

@@ -20,7 +20,8 @@ from flask import Flask
 from portal.appointments.times import local_day
 from portal.common.i18n import today_in_helsinki
 from portal.extensions import db
-from portal.models import Appointment, AppointmentEvent, Plan, PlanStep, TeamMembership, User
+from portal.models import Appointment, AppointmentEvent, Plan, PlanStep, PlanVersion, TeamMembership, User
+from portal.plan import versions
 
 from ..support.appointments import make_slot
 from ..support.client import PortalClient
@@ -77,6 +78,11 @@ def _world(app: Flask, n: int) -> World:
     steps["todo"].appointment_id = booked.id
     cancelled = _appointment(make_slot(timedelta(days=5), staff=staff), client, staff, seat=1,
                              status="cancelled", cancel_reason="other", cancel_detail=f"Peruttu {token}")
+    # version 1 agreed, and a draft of version 2 with a changed goal: every agreement page has something to show
+    db.session.flush()
+    db.session.add(PlanVersion(plan_id=plan.id, version=1, goals=plan.goals, steps=versions.snapshot(steps.values()),
+                               agreed_by_id=client.id))
+    plan.status, plan.version, plan.goals = "draft", 2, f"Uusi tavoite {token}"
     db.session.flush()
     return World(token, client, staff, plan, steps, booked, cancelled, membership)
 
@@ -162,6 +168,12 @@ PAGES = [
     Page("client", "appointments.choose_time", lambda w: "/appointments/book/time"),
     Page("client", "appointments.needs", lambda w: "/appointments/book/needs"),
     Page("client", "appointments.check", lambda w: "/appointments/book/check"),
+    Page("client", "plan.agreement", lambda w: "/plan/agreement"),
+    Page("client", "plan.ask_for_changes", lambda w: "/plan/agreement/changes", "POST"),
+    Page("client", "plan.goals", lambda w: "/plan/goals"),
+    Page("client", "plan.versions_list", lambda w: "/plan/versions"),
+    Page("client", "plan.version", lambda w: "/plan/versions/1"),
+    Page("client", "plan.changes", lambda w: "/plan/changes"),
     Page("client", "auth.change_password", lambda w: "/account/password"),
     Page("client", "auth.session_status", lambda w: "/session/status"),
     Page("client", "auth.extend_session", lambda w: "/session/extend", "POST", htmx=True),
@@ -180,6 +192,15 @@ PAGES = [
     Page("staff", "clients.ask_for_consent", lambda w: f"/staff/clients/{w.client.id}/consent-request"),
     Page("staff", "clients.add_member", lambda w: f"/staff/clients/{w.client.id}/team/new"),
     Page("staff", "clients.end_member", lambda w: f"/staff/clients/{w.client.id}/team/{w.membership.id}/end"),
+    Page("staff", "planning.index", lambda w: f"/staff/clients/{w.client.id}/plan"),
+    Page("staff", "planning.start", lambda w: f"/staff/clients/{w.client.id}/plan/start"),
+    Page("staff", "planning.goals", lambda w: f"/staff/clients/{w.client.id}/plan/goals"),
+    Page("staff", "planning.add_step", lambda w: f"/staff/clients/{w.client.id}/plan/steps/new"),
+    Page("staff", "planning.change_step", lambda w: f"/staff/clients/{w.client.id}/plan/steps/{w.steps['todo'].id}"),
+    Page("staff", "planning.remove_step",
+         lambda w: f"/staff/clients/{w.client.id}/plan/steps/{w.steps['todo'].id}/remove"),
+    Page("staff", "planning.agree_in_person", lambda w: f"/staff/clients/{w.client.id}/plan/agree-in-person"),
+    Page("staff", "planning.version", lambda w: f"/staff/clients/{w.client.id}/plan/versions/1"),
     Page("staff", "auth.change_password", lambda w: "/account/password"),
     Page("staff", "auth.session_status", lambda w: "/session/status"),
 ]
