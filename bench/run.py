@@ -79,7 +79,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--instructions", type=int, default=200,
                    help="requests per path for valgrind's instruction counts (0: do not count)")
-    p.add_argument("--scenarios", default="bare,reference,page,toggle,book",
+    p.add_argument("--scenarios", default="bare,reference,page,caseload,overview,toggle,book",
                    help="which loads to run, comma-separated")
     p.add_argument("--scale-rounds", type=int, default=2,
                    help=f"alternating rounds of the plan page on {SMALL_CLIENTS:,} and on --clients clients "
@@ -135,6 +135,16 @@ class CookieMaker:
         })
         return value, self.csrf_serializer.dumps(raw)
 
+    def write_staff_file(self, path: Path, staff: list[dict[str, Any]], overview: bool) -> int:
+        """Lines for the caseload (the scenario's path) or the overview (a client of the caseworker's own)."""
+        lines = []
+        for member in staff:
+            value, token = self.make(member["id"], member["session_version"])
+            where = f"/staff/clients/{member['client_id']}" if overview else "-"
+            lines.append(f"{self.cookie_name}={value}; lang=fi\t{token}\t{where}\n")
+        path.write_text("".join(lines))
+        return len(lines)
+
     def write_data_file(self, path: Path, clients: list[dict[str, Any]]) -> int:
         lines = []
         for client in clients:
@@ -185,6 +195,40 @@ def count_queries(app: Any, maker: CookieMaker, probes: dict[int, dict[str, Any]
     counts = set(out["page"].values())
     out["constant"] = len(counts) == 1
     out["per_page"] = max(counts)
+    return out
+
+
+def count_staff_queries(app: Any, maker: CookieMaker, staff: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """SQL statements of the caseload and the overview, for two caseworkers each: the same number whatever the
+    caseload or the client holds."""
+    from sqlalchemy import event
+
+    from portal.extensions import db
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    out: dict[str, list[int]] = {"caseload": [], "overview": []}
+    try:
+        client = app.test_client()
+        for member in staff[:2]:
+            value, _ = maker.make(member["id"], member["session_version"])
+            client.set_cookie(maker.cookie_name, value)
+            for name, path in (("caseload", "/staff/clients"), ("overview", f"/staff/clients/{member['client_id']}")):
+                client.get(path)
+                statements.clear()
+                response = client.get(path)
+                if response.status_code != 200:
+                    raise SystemExit(f"{path}: HTTP {response.status_code}")
+                out[name].append(len(statements))
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
     return out
 
 
@@ -305,16 +349,21 @@ SCENARIOS = {
     "bare": ("GET /healthz", "/healthz"),
     "reference": ("GET /bench/reference/plan (plain Flask)", "/bench/reference/plan"),
     "page": ("GET /plan", "/plan"),
+    "caseload": ("GET /staff/clients (a caseworker's 500 clients)", "/staff/clients"),
+    "overview": ("GET /staff/clients/<id> (a client's overview)", "/staff/clients"),
     "toggle": ("POST /plan/steps/<id>/done|not-done (htmx)", "/plan"),
     "book": ("POST /appointments/book/check (contended)", "/appointments/book/check"),
 }
+
+
+PAGE_MODES = ("reference", "caseload", "overview")  # GET loads like the plan page's
 
 
 def run_wrk(args: argparse.Namespace, mode: str, seconds: int, data_file: Path | None,
             server: subprocess.Popen[bytes], port: int | None = None) -> dict[str, Any]:
     env = dict(os.environ)
     env.update({
-        "BENCH_MODE": "page" if mode == "reference" else mode,
+        "BENCH_MODE": "page" if mode in PAGE_MODES else mode,
         "BENCH_PATH": SCENARIOS[mode][1],
         "BENCH_THREADS": str(args.wrk_threads),
         "BENCH_MAX_REQUESTS": str(args.max_requests),
@@ -442,7 +491,9 @@ def markdown(report: dict[str, Any]) -> str:
            if noisy else ""),
         "",
         "SQL queries per plan page: " + ", ".join(f"{k} steps → {v}" for k, v in q["page"].items())
-        + (" (constant)" if q["constant"] else " (NOT constant)"),
+        + (" (constant)" if q["constant"] else " (NOT constant)")
+        + ("".join(f"; {name}: {', '.join(map(str, counts))} for two caseworkers" for name, counts
+                   in q["staff"].items()) if q.get("staff") else ""),
         "",
         *([booking_line(report)] if "booking" in report else []),
         *([scale_line(report)] if "scale" in report else []),
@@ -552,6 +603,16 @@ def main(argv: list[str] | None = None) -> int:
     engine.dispose()
     queries = count_queries(app, maker, probes)
     print(f"SQL queries per plan page: {queries['page']}", flush=True)
+    staff = []
+    if {"caseload", "overview"} & set(modes):
+        from bench import teams
+
+        teams.ensure(args.url)
+        staff_engine = sa.create_engine(args.url)
+        staff = teams.caseworkers(staff_engine, 200)
+        staff_engine.dispose()
+        queries["staff"] = count_staff_queries(app, maker, staff)
+        print(f"SQL queries per caseload and overview: {queries['staff']}", flush=True)
 
     gunicorn = (f"-w {args.workers} -k {args.worker_class}"
                 + (f" --threads {args.worker_threads}" if args.worker_class == "gthread" else ""))
@@ -574,16 +635,24 @@ def main(argv: list[str] | None = None) -> int:
         # warm every worker on every path first, then measure each scenario with fresh cookies
         warm_file = work / "warm.tsv"
         maker.write_data_file(warm_file, warm_clients)
+        staff_files = {}
+        for mode in ("caseload", "overview"):
+            if mode in modes:
+                staff_files[mode] = work / f"{mode}.tsv"
+                maker.write_staff_file(staff_files[mode], staff, overview=mode == "overview")
         if "book" in modes:
             warm_book_file = work / "warm-book.tsv"
             booking.write_data_file(maker, answers_engine, warm_book_file, warm_bookers, warm_slots, seed=1)
         for mode in modes:
             if args.warmup:
-                run_wrk(args, mode, args.warmup, warm_book_file if mode == "book" else warm_file, server)
+                run_wrk(args, mode, args.warmup, warm_book_file if mode == "book" else staff_files.get(mode, warm_file),
+                        server)
         for mode in modes:
             data_file = work / f"{mode}.tsv"
             if mode == "book":
                 booking.write_data_file(maker, answers_engine, data_file, bookers, booking_slots, seed=2)
+            elif mode in staff_files:
+                data_file = staff_files[mode]
             else:
                 maker.write_data_file(data_file, measured_clients)
             print(f"measuring {mode} for {args.duration} s…", flush=True)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from .auth.passwords import hash_password
 from .common.i18n import today_in_helsinki
 from .extensions import db
+from .plan import versions
 from .models import (
     Organisation,
     OrganisationKind,
@@ -21,6 +22,7 @@ from .models import (
     PlanStatus,
     PlanStep,
     PlanStepEvent,
+    PlanVersion,
     Service,
     StepStatus,
     User,
@@ -194,13 +196,14 @@ def make_plan(client: User, locale: str, orgs: dict[str, Organisation], services
                 goals=GOALS[locale], agreed_at=started)
     db.session.add(plan)
     index = {"fi": 0, "sv": 1, "en": 2}[locale]
+    made: list[PlanStep] = []
     for position, (titles, org, service, days, status) in enumerate(STEPS, start=1):
         own = org is None
         author = client if own else caseworker
         step = PlanStep(
             id=uuid.uuid4(), plan_id=plan.id, position=position, title=titles[index],
-            responsible_organisation_id=orgs[org].id if org else None,
-            service_id=services[service].id if service else None,
+            responsible_organisation=orgs[org] if org else None,
+            service=services[service] if service else None,
             due_date=today + timedelta(days=days) if days is not None else None,
             added_by_id=author.id, added_by_role="client" if own else "staff", status=status,
         )
@@ -214,7 +217,12 @@ def make_plan(client: User, locale: str, orgs: dict[str, Organisation], services
             step.cant_do_reason = reason
             db.session.add(PlanStepEvent(step_id=step.id, at=changed, actor_id=client.id, kind="status",
                                          from_status="todo", to_status=status, reason=reason))
-    return 1 + len(STEPS)
+        made.append(step)
+    # the version agreed a month ago, as it was agreed
+    db.session.add(PlanVersion(plan_id=plan.id, version=1, goals=plan.goals, steps=versions.snapshot(made),
+                               agreed_at=started, agreed_by_id=client.id, channel="in_person",
+                               caseworker_id=caseworker.id))
+    return 2 + len(STEPS)
 
 
 def _changed_at(now: datetime, days: int | None) -> datetime:

@@ -1,6 +1,7 @@
 -- wrk script for the portal benchmark. Environment:
 --   BENCH_MODE          bare | page | toggle | book
---   BENCH_PATH          page: the path to load (the plan page or the reference page)
+--   BENCH_PATH          page: the path to load (the plan page or the reference page), unless a line's third
+--                       field is a path of its own
 --   BENCH_DATA          a file of lines "cookie<TAB>csrf token<TAB>step id" (page and toggle), or
 --                       "cookie<TAB>csrf token<TAB>idempotency key<TAB>slot id" (book)
 --   BENCH_THREADS       the -t given to wrk (each thread takes its own share of the data file)
@@ -61,7 +62,9 @@ function init(args)
   end
   if mode == "page" then
     for _, e in ipairs(entries) do
-      e.request = wrk.format("GET", page_path, { ["Cookie"] = e.cookie })
+      -- a path of the entry's own (its third field starts with "/"), else the scenario's
+      local path = (e.step and e.step:sub(1, 1) == "/") and e.step or page_path
+      e.request = wrk.format("GET", path, { ["Cookie"] = e.cookie })
     end
   end
 end

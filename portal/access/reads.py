@@ -20,7 +20,7 @@ from ..models import DataCategory, User, utcnow
 from ..plan import queries as plan_queries
 from ..sharing import queries as sharing_queries
 from . import queries
-from .policy import Decision, decide_all
+from .policy import ALLOWING, Decision, decide_all
 
 T = TypeVar("T")
 
@@ -180,6 +180,10 @@ class Section:
     category: DataCategory
     basis: str
     content: object | None
+
+    @property
+    def shared(self) -> bool:
+        return self.basis in ALLOWING
 
 
 def overview(access: ClientAccess) -> list[Section]:

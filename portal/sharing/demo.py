@@ -161,6 +161,17 @@ def seed_reference(kinds: dict[str, OrganisationKind]) -> tuple[dict[str, DataCa
     return categories, purposes, created
 
 
+def make_team(client: User, codes: tuple[str, ...]) -> None:
+    """Memberships of the client's team with the demo organisations of these codes and their contact persons."""
+    orgs = {org.code: org for org in db.session.scalars(select(Organisation))}
+    staff = {user.email: user for user in db.session.scalars(select(User).where(User.role != "client"))}
+    for code in codes:
+        contact_email, roles = TEAM[code]
+        db.session.add(TeamMembership(client_id=client.id, organisation_id=orgs[code].id,
+                                      contact_person_id=staff[contact_email].id, start_reason="Ensitapaaminen",
+                                      **_translated("role", roles)))
+
+
 def _team_of(client: User, orgs: dict[str, Organisation], staff: dict[str, User],
              categories: dict[str, DataCategory], purposes: dict[str, Purpose]) -> int:
     now = utcnow()

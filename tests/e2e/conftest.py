@@ -24,6 +24,7 @@ from playwright.sync_api import Page
 from werkzeug.serving import make_server
 
 from portal import create_app, demo, migrate
+from portal.sharing import demo as sharing_demo
 from portal.extensions import db
 from portal.identification import demo as identification_demo
 from portal.models import Organisation, Service, User
@@ -177,12 +178,13 @@ def _dispose(app: Flask) -> None:
 
 @pytest.fixture(scope="session")
 def make_client(live_server: LiveServer) -> Callable[[], str]:
-    """Make a client with the demo plan (8 steps, every state) of their own; returns the email address."""
+    """Make a client with the demo plan (8 steps, every state) of their own, in a team of employment services
+    (Maija their contact person), the wellbeing services county and Kela; returns the email address."""
 
-    def make() -> str:
-        return _off_the_event_loop(_make)
+    def make(with_plan: bool = True, name: str = FRESH_NAME) -> str:
+        return _off_the_event_loop(lambda: _make(with_plan, name))
 
-    def _make() -> str:
+    def _make(with_plan: bool, name: str) -> str:
         with live_server.app.app_context():
             template = db.session.scalar(sa.select(User).where(User.email == CLIENT))
             caseworker = db.session.scalar(sa.select(User).where(User.email == STAFF))
@@ -190,11 +192,13 @@ def make_client(live_server: LiveServer) -> Callable[[], str]:
             orgs = {org.code: org for org in db.session.scalars(sa.select(Organisation))}
             services = {service.code: service for service in db.session.scalars(sa.select(Service))}
             email = f"e2e-{uuid.uuid4().hex[:12]}@example.fi"
-            client = User(id=uuid.uuid4(), email=email, full_name=FRESH_NAME, role="client", locale="en",
+            client = User(id=uuid.uuid4(), email=email, full_name=name, role="client", locale="en",
                           password_hash=template.password_hash)  # the demo password, hashed once by seed()
             db.session.add(client)
             db.session.flush()
-            demo.make_plan(client, "en", orgs, services, caseworker)
+            if with_plan:
+                demo.make_plan(client, "en", orgs, services, caseworker)
+            sharing_demo.make_team(client, ("vantaa-employment", "vakehyva", "kela"))
             db.session.commit()
         return email
 

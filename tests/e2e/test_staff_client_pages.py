@@ -43,7 +43,7 @@ def test_every_page_of_a_managers_clients_passes_axe_and_reflows(page: Page) -> 
     page.go_back()
     _checked(page, "my clients")
     page.goto(page.url + "?name=zzz")
-    expect(Portal(page).main).to_contain_text("No client of your organisation has a name like that.")
+    expect(Portal(page).main).to_contain_text("No client of your organisation matches.")
     _checked(page, "your clients, nothing found")
     page.goto(client_url)
 

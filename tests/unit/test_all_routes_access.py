@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -22,9 +23,13 @@ PUBLIC_ENDPOINTS = {
 }
 
 
-def _example_value(argument: str) -> object:
-    """A value of the right kind for a route's argument, by its name (every id is a UUID)."""
-    return uuid.uuid4() if argument.endswith("_id") else "fi"
+CONVERTED = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+def _example_values(rule: Rule) -> dict[str, object]:
+    """A value of the right kind for each of a route's arguments, by the converter its rule names."""
+    examples = {"uuid": uuid.uuid4, "int": lambda: 1, "path": lambda: "fi", None: lambda: "fi", "string": lambda: "fi"}
+    return {name: examples.get(converter, lambda: "fi")() for converter, name in CONVERTED.findall(rule.rule)}
 
 
 def _urls(app: Flask) -> list[tuple[Rule, str]]:
@@ -32,7 +37,7 @@ def _urls(app: Flask) -> list[tuple[Rule, str]]:
     with app.test_request_context():
         adapter = app.url_map.bind("localhost")
         for rule in app.url_map.iter_rules():
-            values = {arg: _example_value(arg) for arg in rule.arguments}
+            values = _example_values(rule)
             urls.append((rule, adapter.build(rule.endpoint, values)))
     return urls
 
