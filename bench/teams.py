@@ -5,6 +5,7 @@ installation has. Made once per data set (a marker organisation says it is there
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,7 +48,7 @@ def _generate(conn: sa.Connection) -> None:
     memberships = sa.table("team_memberships", *(sa.column(c) for c in (
         "id", "client_id", "organisation_id", "contact_person_id", "role_fi", "role_sv", "role_en", "started_at",
         "start_reason", "created_at", "updated_at")))
-    now = sa.func.now()
+    now = datetime.now(UTC)
     for area, start in enumerate(range(0, len(clients), PER_AREA)):
         org_id, staff_id = uuid.uuid4(), uuid.uuid4()
         conn.execute(organisations.insert().values(
@@ -61,8 +62,7 @@ def _generate(conn: sa.Connection) -> None:
         conn.execute(memberships.insert(), [
             {"id": uuid.uuid4(), "client_id": client, "organisation_id": org_id, "contact_person_id": staff_id,
              "role_fi": "Yhteyshenkilösi", "role_sv": "Din kontaktperson", "role_en": "Your contact person",
-             "started_at": sa.func.now(), "start_reason": "", "created_at": sa.func.now(),
-             "updated_at": sa.func.now()}
+             "started_at": now, "start_reason": "", "created_at": now, "updated_at": now}
             for client in clients[start:start + PER_AREA]])
     conn.execute(organisations.insert().values(
         id=uuid.uuid4(), code=MARKER, kind_id=kind, name_fi=MARKER, name_sv=MARKER, name_en=MARKER, active=False,

@@ -187,17 +187,29 @@ class Section:
 
 
 def overview(access: ClientAccess) -> list[Section]:
-    """Every category of the client's data: what this organisation may see of it, each read logged."""
+    """Every category of the client's data: what this organisation may see of it. One log row per category,
+    written together; the records of every category shared come in one query."""
     client_id = access.client.id
-    loaders: dict[str, Callable[[], object]] = {
-        "plan": lambda: plan_queries.plan_summary(client_id),
-        "appointments": lambda: appointment_reads.client_appointments(client_id),
-    }
+    categories = queries.categories()
+    shared = {category.code for category in categories if access.decisions[category.code].allowed}
+    records: dict[uuid.UUID, list] = {}  # type: ignore[type-arg]
+    if shared - {"plan", "appointments"}:
+        for record in sharing_queries.records(client_id):
+            records.setdefault(record.category_id, []).append(record)
+    queries.write_log(access.staff, access.purpose_id,
+                      [(client_id, category.id, access.decisions[category.code]) for category in categories],
+                      access.now)
     sections = []
-    for category in queries.categories():
-        load = loaders.get(category.code) or (
-            lambda category_id=category.id: sharing_queries.records(client_id, category_id))
-        sections.append(Section(category, access.decisions[category.code].basis, access.read(category.code, load)))
+    for category in categories:
+        content: object | None = None
+        if category.code in shared:
+            if category.code == "plan":
+                content = plan_queries.plan_summary(client_id)
+            elif category.code == "appointments":
+                content = appointment_reads.client_appointments(client_id)
+            else:
+                content = records.get(category.id, [])
+        sections.append(Section(category, access.decisions[category.code].basis, content))
     return sections
 
 
