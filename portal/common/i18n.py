@@ -16,6 +16,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
+from flask_login import current_user
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 LANGUAGE_COOKIE = "lang"
@@ -45,8 +46,14 @@ def compile_translations(app: Flask) -> None:
 
 
 def select_locale() -> Locale:
+    """The language of the pages: a signed-in person's saved language (the one their reminders come in), else
+    this browser's choice on the language links, else the browser's Accept-Language; Finnish by default.
+
+    The switch saves the account's language when the person uses it on our pages, so for them it changes both.
+    A link from another site changes only the cookie, which a signed-in person's saved language outranks."""
     languages = current_app.config["LANGUAGES"]
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    saved = getattr(current_user, "locale", None) if current_user.is_authenticated else None
+    chosen = saved if saved in languages else request.cookies.get(LANGUAGE_COOKIE)
     if chosen not in languages:
         chosen = request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     return _locale(chosen)

@@ -302,8 +302,9 @@ def test_the_demo_links_ainos_appointment_to_her_employment_services_step(app) -
     assert appointment.slot.organisation_id == employment.id
 
     browser = app.test_client()
-    browser.set_cookie("lang", "en")
     assert browser.sign_in(aino.email, demo.PASSWORD).status_code == 302
+    # Aino's pages are in her account's language (Finnish); she switches to English on our own page.
+    browser.get("/language/en", query_string={"next": "/"}, headers={"Sec-Fetch-Site": "same-origin"})
     page = browser.get(f"/plan/steps/{step.id}").get_data(as_text=True)
     assert "<dt>Your appointment</dt>" in page and f'href="/appointments/{appointment.id}"' in page
 
