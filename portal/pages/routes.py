@@ -1,11 +1,11 @@
-"""Pages for everyone: the accessibility statement and the health check."""
+"""Pages for everyone: the accessibility statement, the health check and the icon browsers ask for."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, redirect
 
 from ..common.access import public
-from ..common.rendering import render_page
+from ..common.rendering import asset_url, render_page
 
 bp = Blueprint("pages", __name__)
 
@@ -21,3 +21,10 @@ def accessibility() -> Response:
 def healthz() -> Response:
     """A constant answer: load balancers use it, and the benchmark uses it as its bare route."""
     return Response("ok", mimetype="text/plain")
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon() -> Response:
+    """Browsers that do not read the page's <link rel="icon"> ask for /favicon.ico: they get the icon, not a 404."""
+    return redirect(asset_url("favicon.svg"))

@@ -14,6 +14,7 @@ PUBLIC_ENDPOINTS = {
     "auth.signed_out",
     "auth.switch_language",
     "pages.accessibility",
+    "pages.favicon",
     "pages.healthz",
     "static",
 }
