@@ -30,8 +30,8 @@ def staff_client(client: PortalClient, staff_user) -> PortalClient:  # type: ign
 def _booking(email: str, key: str | None = None, **extra: str) -> dict[str, str]:
     day = date.today() + timedelta(days=10)
     data = {"client_email": email, "day-day": str(day.day), "day-month": str(day.month),
-            "day-year": str(day.year), "start_time": "13.15", "length": "30", "mode": "phone", "location": "",
-            "topic": "Follow-up", "interpreter_language": "", **extra}
+            "day-year": str(day.year), "start_time": "13.15", "length": "30", "mode": "phone", "location_fi": "",
+            "topic_fi": "Follow-up", "interpreter_language": "", **extra}
     if key is not None:
         data["idempotency_key"] = key
     return data

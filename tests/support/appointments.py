@@ -29,7 +29,7 @@ def make_slot(starts_in: timedelta | None = None, *, organisation_id: uuid.UUID 
                                                                                                     microsecond=0)
     slot = Slot(id=uuid.uuid4(), organisation_id=staff.organisation_id, staff_id=staff.id,
                 created_by_id=staff.id, starts_at=starts, ends_at=starts + timedelta(minutes=45),
-                location="Kielotie 13, Vantaa", **fields)
+                location_fi="Kielotie 13, Vantaa", **fields)
     db.session.add(slot)
     db.session.flush()
     return slot
