@@ -125,6 +125,16 @@ def choices(now: datetime, locale: str) -> list[Choice]:
                                         name_key(c.service.name(locale), locale) if c.service else ""))
 
 
+def chosen(choice: tuple[uuid.UUID, uuid.UUID | None]) -> tuple[Organisation, Service | None] | None:
+    """The organisation and service a booking is with (None for a made-up choice)."""
+    organisation_id, service_id = choice
+    organisation = db.session.get(Organisation, organisation_id)
+    service = db.session.get(Service, service_id) if service_id is not None else None
+    if organisation is None or (service_id is not None and service is None):
+        return None
+    return organisation, service
+
+
 def _for_choice(statement: Select, organisation_id: uuid.UUID, service_id: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
     statement = statement.where(Slot.organisation_id == organisation_id)
     if service_id is None:

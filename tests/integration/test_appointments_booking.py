@@ -29,7 +29,7 @@ def _count(**where: object) -> int:
 
 
 def test_booking_journey_ends_on_a_confirmation_with_calendar_file(english: PortalClient, jobseeker) -> None:
-    slot = make_slot(topic="Job-search review meeting")
+    slot = make_slot(topic_en="Job-search review meeting")
     check = walk_to_check(english, slot, interpreter="yes", language="Somali")
     assert "Check your answers before booking" in check
     assert "Yes, Somali" in check
