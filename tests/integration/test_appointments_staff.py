@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
@@ -355,3 +356,19 @@ def test_a_time_that_cannot_be_published_again_says_why(staff_client: PortalClie
     assert 'role="alert"' in body and expected in body
     db.session.refresh(slot)
     assert slot.status == ("published" if why == "published" else "withdrawn")
+
+
+def test_staff_give_the_topic_and_place_in_each_language(staff_client: PortalClient, staff_user) -> None:
+    page = staff_client.get("/staff/appointments/slots/new").get_data(as_text=True)
+    for lang, label in (("fi", "Suomeksi"), ("sv", "På svenska"), ("en", "In English")):
+        assert f'<label class="label label--small" for="topic_{lang}" lang="{lang}">{label}</label>' in page
+        assert re.search(rf'<input[^>]* id="topic_{lang}" lang="{lang}"', page)
+    first = date.today() + timedelta(days=7)
+    response = _publish(staff_client, first, first, topic_sv="Jobbsökningssamtal", topic_en="Job-search review",
+                        location_sv="Rum 2")
+    assert response.status_code == 302
+    slot = db.session.scalars(select(Slot).where(Slot.staff_id == staff_user.id)).one()
+    assert (slot.topic_fi, slot.topic_sv, slot.topic_en) == ("", "Jobbsökningssamtal", "Job-search review")
+    assert (slot.location_fi, slot.location_sv, slot.location_en) == ("Room 2", "Rum 2", "")
+    assert (slot.topic("fi"), slot.topic("fi").lang) == ("Jobbsökningssamtal", "sv")
+    assert (slot.location("en"), slot.location("en").lang) == ("Room 2", "fi")
