@@ -279,6 +279,7 @@ def _insert(slot: Slot, seat: int, client: User, actor: User, key: uuid.UUID | N
                                     other_appointment_id=replaces.id if replaces else None))
     db.session.flush()
     outbox.schedule(appointment, client, now)
+    outbox.confirm(appointment, client, "moved" if replaces is not None else "booked", now)
     return appointment
 
 
@@ -339,6 +340,30 @@ def cancel(appointment: Appointment, actor: User, reason: str, detail: str | Non
         return False
     db.session.add(TeamNotice(organisation_id=appointment.slot.organisation_id, client_id=appointment.client_id,
                               kind="appointment_cant_come" if cant_come else "appointment_cancelled"))
+    client = actor if actor.id == appointment.client_id else db.session.get(User, appointment.client_id)
+    if client is not None:
+        outbox.confirm(appointment, client, "cancelled", utcnow())
+    return True
+
+
+def add_interpreter(appointment: Appointment, actor: User, language: str) -> bool:
+    """An interpreter asked for at a booked appointment (instead of cancelling it for want of one), and the
+    organisation told. False, changing nothing, if it is no longer booked (changed in another tab)."""
+    now = utcnow()
+    result = db.session.execute(
+        update(Appointment)
+        .where(Appointment.id == appointment.id, Appointment.status == AppointmentStatus.BOOKED)
+        .values(interpreter_language=language)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.expire(appointment)
+        return False
+    set_committed_value(appointment, "interpreter_language", language)
+    db.session.add(AppointmentEvent(appointment_id=appointment.id, at=now, actor_id=actor.id,
+                                    kind="interpreter_added", detail=language))
+    db.session.add(TeamNotice(organisation_id=appointment.slot.organisation_id, client_id=appointment.client_id,
+                              kind="appointment_interpreter"))
     return True
 
 

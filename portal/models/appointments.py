@@ -145,7 +145,8 @@ class AppointmentEvent(IdMixin, Base):
     appointment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("appointments.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    # booked | cancelled | cant_come | rescheduled | attended | no_show | reminder_sent
+    # booked | cancelled | cant_come | rescheduled | attended | no_show | reminder_sent | confirmation_sent |
+    # interpreter_added
     kind: Mapped[str] = mapped_column(String(20))
     from_status: Mapped[str | None] = mapped_column(String(12))
     to_status: Mapped[str | None] = mapped_column(String(12))
@@ -178,7 +179,9 @@ class ReminderOutbox(IdMixin, TimestampMixin, Base):
 
     appointment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("appointments.id"))
     channel: Mapped[str] = mapped_column(String(10))
-    kind: Mapped[str] = mapped_column(String(10))  # e.g. "2d", "2h": how long before the start
+    # a reminder: how long before the start ("2d", "2h"); a confirmation: what happened ("booked", "moved",
+    # "cancelled")
+    kind: Mapped[str] = mapped_column(String(10))
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(10), default=ReminderStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)
