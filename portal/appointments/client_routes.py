@@ -13,9 +13,18 @@ from ..common.access import client_only, roles
 from ..common.database import writes_on_get
 from ..common.i18n import format_date, locale_code
 from ..common.rendering import render_page
-from ..models import Appointment, AppointmentStatus, Role, Slot, User, utcnow
+from ..models import Appointment, AppointmentStatus, CantDoReason, Role, Slot, User, utcnow
 from . import ics, queries
-from .forms import CancelAppointmentForm, CantComeForm, ChooseForm, ConfirmForm, DayForm, NeedsForm, TimeForm
+from .forms import (
+    CancelAppointmentForm,
+    CantComeForm,
+    ChooseForm,
+    ConfirmForm,
+    DayForm,
+    InterpreterForm,
+    NeedsForm,
+    TimeForm,
+)
 from .journey import Journey
 from .queries import AlreadyChanged, Needs, Refusal
 from .view import STATUS_WORDS, day_label, day_of, split, template_helpers, time_choices, times_by_day
@@ -305,11 +314,40 @@ def _cancel(appointment_id: uuid.UUID, cant_come: bool) -> Response:
     form: CantComeForm | CancelAppointmentForm = CantComeForm() if cant_come else CancelAppointmentForm()
     if form.validate_on_submit():
         reason = form.reason.data or "other"
+        if reason == CantDoReason.INTERPRETER and form.anyway.data != "yes":
+            # the appointment can stay: offer an interpreter at it first
+            offer = InterpreterForm(formdata=None, data={"language": appointment.interpreter_language or "",
+                                                         "detail": form.detail.data or "",
+                                                         "cant_come": "yes" if cant_come else ""})
+            return _interpreter_offer(appointment, offer)
         if not queries.cancel(appointment, _client(), reason, form.detail.data, cant_come):
             return _already_changed(appointment.id)  # cancelled or moved in another tab a moment before
         return redirect(url_for("appointments.cancelled", appointment_id=appointment.id))
     return render_page("appointments/cancel.html", form=form, appointment=appointment, cant_come=cant_come,
                        status=_status(form))
+
+
+def _interpreter_offer(appointment: Appointment, form: InterpreterForm) -> Response:
+    return render_page("appointments/interpreter.html", form=form, appointment=appointment,
+                       cant_come=form.cant_come.data == "yes", status=_status(form))
+
+
+@bp.post("/<uuid:appointment_id>/interpreter")
+@client_only
+def add_interpreter(appointment_id: uuid.UUID) -> Response:
+    """An interpreter at the appointment instead of giving it up."""
+    appointment = _booked(appointment_id)
+    if isinstance(appointment, Response):
+        return appointment
+    form = InterpreterForm()
+    if form.validate_on_submit():
+        language = form.language.data or ""
+        if not queries.add_interpreter(appointment, _client(), language):
+            return _already_changed(appointment.id)
+        flash(_("Your appointment stays booked. We will book an interpreter (%(language)s) for it.",
+                language=language), "success")
+        return redirect(url_for("appointments.detail", appointment_id=appointment.id))
+    return _interpreter_offer(appointment, form)
 
 
 @bp.route("/<uuid:appointment_id>/cancel", methods=["GET", "POST"])
