@@ -228,7 +228,8 @@ def _step_label(step: PlanStep) -> str:
 
 
 def _booked(appointment: Appointment, client: User) -> Response:
-    flash(_("The appointment was booked for %(name)s. They will get reminders.", name=client.full_name),
+    flash(_("The appointment was booked for %(name)s. They will get a confirmation and reminders.",
+            name=client.full_name),
           "success")
     return redirect(url_for("staff_appointments.day", day=_local_day(appointment.slot.starts_at)))
 
