@@ -171,11 +171,11 @@ STEP_NOT_ON_THE_LIST = _l("That step is not an open step in this client's plan. 
 
 
 class DirectBookForm(_MeetingFields):
-    """The view fills in `plan_step` with the open steps of the client the e-mail address belongs to."""
+    """The view fills in `plan_step` with the open steps of the client the email address belongs to."""
 
     idempotency_key = HiddenField()
-    client_email = StringField(_l("Client's e-mail address"), filters=[normalise],
-                               validators=[DataRequired(_l("Enter the client's e-mail address")), SafeText(254)])
+    client_email = StringField(_l("Client's email address"), filters=[normalise],
+                               validators=[DataRequired(_l("Enter the client's email address")), SafeText(254)])
     plan_step = RadioField(_l("Which step of the client's plan is this appointment for? (optional)"),
                            description=_l("The client sees the appointment on the page of the step."),
                            choices=[], default="none", validate_choice=False,

@@ -253,7 +253,7 @@ def book_for_client() -> Response:
     if form.is_submitted() and "show_steps" in request.form:  # "Show the client's plan steps": books nothing
         # the address is checked like on sending (control characters are said next to the field)
         if form.client_email.validate(form) and client is None:
-            form.client_email.errors = [_("No client has this e-mail address. Check the address.")]
+            form.client_email.errors = [_("No client has this email address. Check the address.")]
         form.plan_step.data = form.plan_step.data or "none"
         return _book_page(form, client, steps)
     if form.validate_on_submit():
@@ -262,7 +262,7 @@ def book_for_client() -> Response:
         if client is not None and form.step_id() is not None:
             step = staff_queries.open_step(form.step_id(), client.id, staff.organisation_id)  # type: ignore[arg-type]
         if client is None:
-            form.client_email.errors = [_("No client has this e-mail address. Check the address.")]
+            form.client_email.errors = [_("No client has this email address. Check the address.")]
         elif form.step_id() is not None and step is None:
             form.plan_step.errors = [STEP_NOT_ON_THE_LIST]
         elif starts is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect
+from datetime import date
+
+from flask import Blueprint, Response, current_app, redirect
 
 from ..common.access import public
 from ..common.rendering import asset_url, render_page
@@ -10,10 +12,17 @@ from ..common.rendering import asset_url, render_page
 bp = Blueprint("pages", __name__)
 
 
+# When the accessibility statement was written and last reviewed (the Act on the Provision of Digital Services
+# asks for both): change REVIEWED whenever the statement is checked against the service again.
+WRITTEN = date(2026, 11, 30)
+REVIEWED = date(2026, 11, 30)
+
+
 @bp.get("/accessibility")
 @public
 def accessibility() -> Response:
-    return render_page("pages/accessibility.html")
+    return render_page("pages/accessibility.html", written=WRITTEN, reviewed=REVIEWED,
+                       address=current_app.config["PORTAL_BASE_URL"])
 
 
 @bp.get("/healthz")

@@ -187,7 +187,7 @@ def test_show_the_clients_plan_steps_keeps_the_input_and_books_nothing(staff_cli
     unknown = staff_client.post_form("/staff/appointments/book",
                                      _booking("nobody@example.test", show_steps="yes"))
     assert unknown.status_code == 400
-    assert "No client has this e-mail address. Check the address." in unknown.get_data(as_text=True)
+    assert "No client has this email address. Check the address." in unknown.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("status", ["todo", "cant_do"])

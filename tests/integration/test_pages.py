@@ -39,3 +39,19 @@ def test_a_message_after_a_redirect_is_an_alert_that_takes_focus(signed_in: Port
     assert 'aria-labelledby="notification-title-1"' in html
     assert "You are still signed in." in html
     assert 'role="status"' not in page.replace('id="live-region" class="visually-hidden" role="status"', "")
+
+
+def test_the_accessibility_statement_says_what_the_act_asks_for(client: PortalClient) -> None:
+    """The Act on the Provision of Digital Services: how accessible the service is, the problems known, when the
+    statement was written and reviewed, how to give feedback, and the supervisory authority's contacts."""
+    page = client.get("/accessibility").get_data(as_text=True)
+    assert "This statement applies to the Jobseeker's portal at http://localhost:5000." in page
+    assert "<h2>How accessible the service is</h2>" in page and "partly meets the requirements of WCAG 2.1" in page
+    problems = page[page.index("<h2>Problems we know of</h2>"):page.index("<h2>What you can do</h2>")]
+    assert problems.count("<li>") == 2 and "(WCAG 3.1.2)" in problems and "(WCAG 2.2.1)" in problems
+    assert "This statement was written on Mon 30 Nov 2026 and last reviewed on Mon 30 Nov 2026." in page
+    assert 'href="mailto:saavutettavuus@example.fi"' in page and "We answer within 14 days." in page
+    authority = page[page.index("<h2>Supervisory authority</h2>"):]
+    assert "Traficom" in authority
+    assert 'href="https://www.saavutettavuusvaatimukset.fi"' in authority
+    assert 'href="mailto:saavutettavuus@traficom.fi"' in authority
