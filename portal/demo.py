@@ -42,7 +42,8 @@ ORGANISATIONS = {
     "vakehyva": ("wellbeing_county", "Vantaan ja Keravan hyvinvointialue", "Vanda och Kervo välfärdsområde",
                  "Vantaa and Kerava Wellbeing Services County"),
     "kela": ("kela", "Kela", "FPA", "Kela"),
-    "polku": ("service_provider", "Polku-valmennus ry", "Polku-coachning rf", "Polku Coaching Association"),
+    # A registered association has one name: it is not translated.
+    "polku": ("service_provider", "Polku-valmennus ry", "Polku-valmennus ry", "Polku-valmennus ry"),
 }
 
 SERVICES = {

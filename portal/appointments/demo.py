@@ -28,7 +28,7 @@ from . import queries, staff_queries
 # English pages show them marked with lang="fi".
 TOPICS = {
     "vantaa-employment": (
-        {"fi": "Työnhaun tarkistuskeskustelu", "sv": "Jobbsökningssamtal", "en": "Job-search review meeting"},
+        {"fi": "Työnhakukeskustelu", "sv": "Jobbsökningssamtal", "en": "Job-search review meeting"},
         {"fi": "Kielotie 13, Vantaa"}, "in_person"),
     "vakehyva": (
         {"fi": "Sosiaaliohjaus", "sv": "Socialhandledning", "en": "Social guidance"},

@@ -109,7 +109,7 @@ def _reasons(label: object, missing: object) -> RadioField:
 
 def _detail() -> TextAreaField:
     return TextAreaField(
-        _l("Tell your team more (optional)"),
+        _l("Tell us more (optional)"),
         description=_l("Do not write health details you do not want to share."),
         filters=[normalise],
         validators=[Optional(), SafeText(1000, multiline=True)],
