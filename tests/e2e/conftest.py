@@ -112,6 +112,9 @@ def _seeded_app(url: str) -> Flask:
     )
     with app.app_context():
         demo.seed()
+        # A signed-in person's pages are in their account's language: the demo's accounts read English here, as
+        # the browser does (Accept-Language), so that the tests' words stay the same whoever signs in.
+        db.session.execute(sa.update(User).values(locale="en"))
         db.session.commit()
     return app
 
@@ -158,13 +161,14 @@ def _dispose(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def make_client(live_server: LiveServer) -> Callable[[], str]:
-    """Make a client with the demo plan (8 steps, every state) of their own; returns the email address."""
+def make_client(live_server: LiveServer) -> Callable[..., str]:
+    """Make a client with the demo plan (8 steps, every state) of their own, or with no plan yet
+    (`with_plan=False`), whose account is in `locale`; returns the email address."""
 
-    def make() -> str:
-        return _off_the_event_loop(_make)
+    def make(with_plan: bool = True, locale: str = "en") -> str:
+        return _off_the_event_loop(lambda: _make(with_plan, locale))
 
-    def _make() -> str:
+    def _make(with_plan: bool, locale: str) -> str:
         with live_server.app.app_context():
             template = db.session.scalar(sa.select(User).where(User.email == CLIENT))
             caseworker = db.session.scalar(sa.select(User).where(User.email == STAFF))
@@ -172,11 +176,12 @@ def make_client(live_server: LiveServer) -> Callable[[], str]:
             orgs = {org.code: org for org in db.session.scalars(sa.select(Organisation))}
             services = {service.code: service for service in db.session.scalars(sa.select(Service))}
             email = f"e2e-{uuid.uuid4().hex[:12]}@example.fi"
-            client = User(id=uuid.uuid4(), email=email, full_name=FRESH_NAME, role="client", locale="en",
+            client = User(id=uuid.uuid4(), email=email, full_name=FRESH_NAME, role="client", locale=locale,
                           password_hash=template.password_hash)  # the demo password, hashed once by seed()
             db.session.add(client)
             db.session.flush()
-            demo.make_plan(client, "en", orgs, services, caseworker)
+            if with_plan:
+                demo.make_plan(client, locale, orgs, services, caseworker)
             db.session.commit()
         return email
 
@@ -218,7 +223,8 @@ def people(aino: Person, caseworker: Person, make_client: Callable[[], str]) -> 
     from .states import People
 
     return People(aino=aino, caseworker=caseworker,
-                  fresh=lambda: Person(email=make_client(), password=PASSWORD, name=FRESH_NAME))
+                  fresh=lambda: Person(email=make_client(), password=PASSWORD, name=FRESH_NAME),
+                  new=lambda: Person(email=make_client(with_plan=False), password=PASSWORD, name=FRESH_NAME))
 
 
 @pytest.fixture(autouse=True)
