@@ -12,7 +12,6 @@ finds the status changed and updates nothing.
 from __future__ import annotations
 
 import enum
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,6 +20,7 @@ from sqlalchemy import ScalarSelect, Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..common.i18n import alphabetical_key
 from ..extensions import db
 from ..models import (
     SEAT_HOLDING,
@@ -94,23 +94,6 @@ def parse_choice(key: str | None) -> tuple[uuid.UUID, uuid.UUID | None] | None:
         return None
 
 
-# Finnish and Swedish put å, ä and ö after z, as letters of their own (æ sorts as ä, ø as ö); other accents
-# sort with their base letter (é with e, ü with u).
-_AFTER_Z = {"fi": {"å": 1, "ä": 2, "æ": 2, "ö": 3, "ø": 3}, "sv": {"å": 1, "ä": 2, "æ": 2, "ö": 3, "ø": 3}}
-
-
-def name_key(name: str, locale: str) -> str:
-    """A sort key for a name shown in `locale`: case-insensitive, in that language's alphabetical order."""
-    after_z = _AFTER_Z.get(locale, {})
-    key = []
-    for char in name.casefold():
-        if char in after_z:
-            key.append("z" + chr(0x10FFF0 + after_z[char]))  # above every letter: after z, zz, zzz…
-        else:
-            key.append("".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)))
-    return "".join(key)
-
-
 def choices(now: datetime, locale: str) -> list[Choice]:
     """What there are free times for, sorted by the names in the language the client reads."""
     free = _free_slots(now).subquery()
@@ -121,8 +104,8 @@ def choices(now: datetime, locale: str) -> list[Choice]:
         .group_by(Organisation.id, Service.id)
     ).all()
     found = [Choice(org, service, count) for org, service, count in rows]
-    return sorted(found, key=lambda c: (name_key(c.organisation.name(locale), locale),
-                                        name_key(c.service.name(locale), locale) if c.service else ""))
+    return sorted(found, key=lambda c: (alphabetical_key(c.organisation.name(locale), locale),
+                                        alphabetical_key(c.service.name(locale), locale) if c.service else ""))
 
 
 def chosen(choice: tuple[uuid.UUID, uuid.UUID | None]) -> tuple[Organisation, Service | None] | None:

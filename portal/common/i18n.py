@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +66,23 @@ def _locale(code: str) -> Locale:
     """Babel's Locale for a language code, parsed once: Flask-Babel parses what the selector gives on every
     request, unless it is a Locale already."""
     return Locale.parse(code)
+
+
+# Finnish and Swedish put å, ä and ö after z, as letters of their own (æ sorts as ä, ø as ö); other accents
+# sort with their base letter (é with e, ü with u).
+_AFTER_Z = {"fi": {"å": 1, "ä": 2, "æ": 2, "ö": 3, "ø": 3}, "sv": {"å": 1, "ä": 2, "æ": 2, "ö": 3, "ø": 3}}
+
+
+def alphabetical_key(name: str, locale: str) -> str:
+    """A sort key for a name shown in `locale`: case-insensitive, in that language's alphabetical order."""
+    after_z = _AFTER_Z.get(locale, {})
+    key = []
+    for char in name.casefold():
+        if char in after_z:
+            key.append("z" + chr(0x10FFF0 + after_z[char]))  # above every letter: after z, zz, zzz…
+        else:
+            key.append("".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)))
+    return "".join(key)
 
 
 def select_timezone() -> str:

@@ -6,6 +6,8 @@ text says which language it is in (`InLanguage.lang`), so that a page marks it w
 
 from __future__ import annotations
 
+from typing import Self
+
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -17,7 +19,7 @@ class InLanguage(str):
 
     lang: str
 
-    def __new__(cls, text: str, lang: str) -> InLanguage:
+    def __new__(cls, text: str, lang: str) -> Self:
         made = super().__new__(cls, text)
         made.lang = lang
         return made

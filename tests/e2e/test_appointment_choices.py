@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .axe import assert_no_axe_violations
-from .booking_pages import AppointmentsPage, CheckAnswersPage, ConfirmationPage, NeedsPage
-from .booking_pages import BookingQuestion
+from .booking_pages import AppointmentsPage, BookingQuestion, CheckAnswersPage, ConfirmationPage, NeedsPage
 from .conftest import Person
 from .keyboard import Keyboard
 from .pages import Portal, sign_in

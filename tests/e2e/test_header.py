@@ -4,7 +4,6 @@ menu that holds the language links and signing out works by pointer, by keyboard
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest

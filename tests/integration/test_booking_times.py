@@ -29,7 +29,7 @@ def _radios(page: str) -> list[tuple[str, str, str]]:
         r'<input class="radios__input" type="radio" id="(slot-\d+)" name="slot" value="([^"]+)" '
         r'aria-describedby="\1-hint"[^>]*>\s*<div class="radios__text">\s*'
         r'<label class="radios__label radios__label--time" for="\1">([^<]+)</label>\s*'
-        r'<p class="radios__hint" id="\1-hint">(.*?)</p>', page, re.S)
+        r'<p class="radios__hint" id="\1-hint">(.*?)</p>', page, re.DOTALL)
     return [(value, label, hint) for _id, value, label, hint in found]
 
 

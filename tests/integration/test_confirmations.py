@@ -3,6 +3,7 @@ language, through the reminders' outbox, so at most once (issue 15, item 6)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,7 +17,14 @@ from portal.reminders.sending import send_due
 from ..support.appointments import make_slot
 from ..support.client import PortalClient
 from ..support.factories import PASSWORD, ClientFactory, StaffFactory
-from .test_reminders import Inbox, _text, inbox  # noqa: F401 - the fixture
+from .test_reminders import Inbox, _text, smtp_server
+
+
+@pytest.fixture()
+def inbox(app) -> Iterator[Inbox]:  # type: ignore[no-untyped-def]
+    with smtp_server(app) as handler:
+        yield handler
+
 
 def soon() -> datetime:
     """A run of send-reminders right after the change."""
@@ -34,7 +42,7 @@ def _outbox(appointment_id) -> list[tuple[str, str]]:  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize("locale, subject", [("fi", "klo"), ("sv", "kl."), ("en", "Your appointment is booked: ")])
-def test_a_booking_is_confirmed_once_in_the_clients_language(app, inbox: Inbox, locale: str,  # noqa: F811
+def test_a_booking_is_confirmed_once_in_the_clients_language(app, inbox: Inbox, locale: str,
                                                              subject: str) -> None:
     client = ClientFactory(locale=locale)
     appointment = queries.book(make_slot(), client, client, None, queries.Needs())
@@ -52,7 +60,7 @@ def test_a_booking_is_confirmed_once_in_the_clients_language(app, inbox: Inbox, 
         AppointmentEvent.appointment_id == appointment.id, AppointmentEvent.kind == "confirmation_sent")).one()
 
 
-def test_a_move_is_confirmed_and_the_earlier_times_unsent_confirmation_is_not(app, inbox: Inbox) -> None:  # noqa: F811
+def test_a_move_is_confirmed_and_the_earlier_times_unsent_confirmation_is_not(app, inbox: Inbox) -> None:
     client = ClientFactory(locale="en")
     first = queries.book(make_slot(), client, client, None, queries.Needs())
     later = make_slot(starts_in=timedelta(days=5))
@@ -67,7 +75,7 @@ def test_a_move_is_confirmed_and_the_earlier_times_unsent_confirmation_is_not(ap
     assert ("moved", "sent") in _outbox(moved.id)
 
 
-def test_a_cancellation_is_confirmed_with_a_calendar_file_that_cancels(app, inbox: Inbox) -> None:  # noqa: F811
+def test_a_cancellation_is_confirmed_with_a_calendar_file_that_cancels(app, inbox: Inbox) -> None:
     client = ClientFactory(locale="en")
     appointment = queries.book(make_slot(), client, client, None, queries.Needs())
     db.session.flush()
@@ -75,7 +83,7 @@ def test_a_cancellation_is_confirmed_with_a_calendar_file_that_cancels(app, inbo
     assert queries.cancel(appointment, client, "health", None, cant_come=True)
     db.session.flush()
     assert send_due(now=soon() + timedelta(minutes=5)).sent == 1
-    booked, cancelled = inbox.messages
+    _booked, cancelled = inbox.messages
     assert cancelled["Subject"].startswith("Your appointment is cancelled: ")
     calendar = _calendar(cancelled)
     assert b"STATUS:CANCELLED" in calendar and b"SEQUENCE:1" in calendar
@@ -83,7 +91,7 @@ def test_a_cancellation_is_confirmed_with_a_calendar_file_that_cancels(app, inbo
     assert ("cancelled", "sent") in _outbox(appointment.id)
 
 
-def test_a_booking_cancelled_before_the_run_gets_only_the_cancellation(app, inbox: Inbox) -> None:  # noqa: F811
+def test_a_booking_cancelled_before_the_run_gets_only_the_cancellation(app, inbox: Inbox) -> None:
     client = ClientFactory(locale="en")
     appointment = queries.book(make_slot(), client, client, None, queries.Needs())
     queries.cancel(appointment, client, "health", None, cant_come=False)
@@ -92,7 +100,7 @@ def test_a_booking_cancelled_before_the_run_gets_only_the_cancellation(app, inbo
     assert [m["Subject"].split(":")[0] for m in inbox.messages] == ["Your appointment is cancelled"]
 
 
-def test_a_confirmation_that_may_have_left_is_never_sent_again(app, inbox: Inbox) -> None:  # noqa: F811
+def test_a_confirmation_that_may_have_left_is_never_sent_again(app, inbox: Inbox) -> None:
     client = ClientFactory(locale="en")
     appointment = queries.book(make_slot(), client, client, None, queries.Needs())
     db.session.flush()
@@ -104,14 +112,14 @@ def test_a_confirmation_that_may_have_left_is_never_sent_again(app, inbox: Inbox
     assert ("booked", "unknown") in _outbox(appointment.id)
 
 
-def test_a_client_without_an_e_mail_address_gets_no_confirmation_row(app) -> None:  # noqa: F811
+def test_a_client_without_an_e_mail_address_gets_no_confirmation_row(app) -> None:
     client = ClientFactory(locale="en", email="")
     appointment = queries.book(make_slot(), client, client, None, queries.Needs())
     db.session.flush()
     assert _outbox(appointment.id) == []
 
 
-def test_a_booking_staff_make_for_a_client_is_confirmed_to_the_client(client: PortalClient, app,  # noqa: F811
+def test_a_booking_staff_make_for_a_client_is_confirmed_to_the_client(client: PortalClient, app,
                                                                       inbox: Inbox) -> None:
     from datetime import date
 

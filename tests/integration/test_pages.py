@@ -31,7 +31,7 @@ def test_a_message_after_a_redirect_is_an_alert_that_takes_focus(signed_in: Port
     """GOV.UK's success banner: role=alert and focused on load (portal.js), with a title that says what kind."""
     response = signed_in.post_form("/session/extend", {"next": "/"}, follow_redirects=True)
     page = response.get_data(as_text=True)
-    banner = re.search(r'<div class="notification notification--success"[^>]*>.*?</div>', page, re.S)
+    banner = re.search(r'<div class="notification notification--success"[^>]*>.*?</div>', page, re.DOTALL)
     assert banner, page
     html = banner.group(0)
     assert 'role="alert"' in html and 'tabindex="-1"' in html and "data-focus-on-load" in html

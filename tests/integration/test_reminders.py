@@ -26,7 +26,6 @@ from portal.reminders.sending import send_due
 from ..support.appointments import make_slot
 from ..support.factories import ClientFactory
 
-
 DAY_LATER = utcnow() + timedelta(days=1, minutes=5)  # the 2-day reminder of a time 3 days ahead is due
 
 
