@@ -22,8 +22,8 @@ BENCH_TOPIC = "bench-booking"
 _slots = sa.table(
     "appointment_slots", sa.column("id", sa.Uuid()), sa.column("organisation_id", sa.Uuid()),
     sa.column("service_id", sa.Uuid()), sa.column("staff_id", sa.Uuid()), sa.column("created_by_id", sa.Uuid()),
-    sa.column("topic"), sa.column("starts_at", sa.DateTime(timezone=True)),
-    sa.column("ends_at", sa.DateTime(timezone=True)), sa.column("mode"), sa.column("location"),
+    sa.column("topic_fi"), sa.column("starts_at", sa.DateTime(timezone=True)),
+    sa.column("ends_at", sa.DateTime(timezone=True)), sa.column("mode"), sa.column("location_fi"),
     sa.column("capacity"), sa.column("internal"), sa.column("status"), sa.column("withdrawn_at"),
     sa.column("created_at", sa.DateTime(timezone=True)), sa.column("updated_at", sa.DateTime(timezone=True)),
 )
@@ -48,8 +48,8 @@ def publish_slots(engine: sa.Engine, count: int) -> list[uuid.UUID]:
             starts = first + timedelta(minutes=5 * i, seconds=0)
             rows.append({
                 "id": uuid.uuid4(), "organisation_id": staff.organisation_id, "service_id": None,
-                "staff_id": staff.id, "created_by_id": staff.id, "topic": BENCH_TOPIC, "starts_at": starts,
-                "ends_at": starts + timedelta(minutes=30), "mode": "phone", "location": "", "capacity": 1,
+                "staff_id": staff.id, "created_by_id": staff.id, "topic_fi": BENCH_TOPIC, "starts_at": starts,
+                "ends_at": starts + timedelta(minutes=30), "mode": "phone", "location_fi": "", "capacity": 1,
                 "internal": False, "status": "published", "withdrawn_at": None, "created_at": now,
                 "updated_at": now,
             })

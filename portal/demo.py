@@ -14,7 +14,6 @@ from sqlalchemy import select
 from .auth.passwords import hash_password
 from .common.i18n import today_in_helsinki
 from .extensions import db
-from .plan import versions
 from .models import (
     Organisation,
     OrganisationKind,
@@ -28,6 +27,7 @@ from .models import (
     User,
     utcnow,
 )
+from .plan import versions
 
 PASSWORD = "demo-salasana-2026"
 
@@ -44,7 +44,8 @@ ORGANISATIONS = {
     "vakehyva": ("wellbeing_county", "Vantaan ja Keravan hyvinvointialue", "Vanda och Kervo välfärdsområde",
                  "Vantaa and Kerava Wellbeing Services County"),
     "kela": ("kela", "Kela", "FPA", "Kela"),
-    "polku": ("service_provider", "Polku-valmennus ry", "Polku-coachning rf", "Polku Coaching Association"),
+    # A registered association has one name: it is not translated.
+    "polku": ("service_provider", "Polku-valmennus ry", "Polku-valmennus ry", "Polku-valmennus ry"),
 }
 
 SERVICES = {

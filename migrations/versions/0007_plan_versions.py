@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = "plan_versions"
-down_revision = 'identification'
+down_revision = "identification"
 branch_labels = None
 depends_on = None
 

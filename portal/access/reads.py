@@ -153,10 +153,12 @@ def caseload(staff: User, name: str, state: str | None, page: int) -> Caseload:
     return Caseload(rows, total, min(max(1, page), pages), pages)
 
 
-def day_view(staff: User, day: date, only_own: bool) -> list[day_view_queries.DaySlot]:
+def day_view(staff: User, day: date, only_own: bool,
+             just_withdrawn: uuid.UUID | None = None) -> list[day_view_queries.DaySlot]:
     """The organisation's times of a day with who comes and what support they asked for: the organisation's own
     appointments, so always its to see ("own record"); each client shown is logged once."""
-    rows = day_view_queries.day_view(staff.organisation_id, day, staff.id if only_own else None)  # type: ignore[arg-type]
+    rows = day_view_queries.day_view(staff.organisation_id, day, staff.id if only_own else None,  # type: ignore[arg-type]
+                                     just_withdrawn)
     clients = {a.client_id for row in rows for a in row.appointments} | {
         c.appointment.client_id for row in rows for c in row.cancelled}
     if clients:

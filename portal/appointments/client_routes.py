@@ -13,12 +13,21 @@ from ..common.access import client_only, roles
 from ..common.database import writes_on_get
 from ..common.i18n import format_date, locale_code
 from ..common.rendering import render_page
-from ..models import Appointment, AppointmentStatus, Role, Slot, User, utcnow
+from ..models import Appointment, AppointmentStatus, CantDoReason, Role, Slot, User, utcnow
 from . import client_reads, ics, queries
-from .forms import CancelAppointmentForm, CantComeForm, ChooseForm, ConfirmForm, DayForm, NeedsForm, TimeForm
+from .forms import (
+    CancelAppointmentForm,
+    CantComeForm,
+    ChooseForm,
+    ConfirmForm,
+    DayForm,
+    InterpreterForm,
+    NeedsForm,
+    TimeForm,
+)
 from .journey import Journey
 from .queries import AlreadyChanged, Needs, Refusal
-from .view import STATUS_WORDS, day_label, day_of, split, template_helpers, time_label
+from .view import STATUS_WORDS, day_label, day_of, split, template_helpers, time_choices, times_by_day
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 bp.before_request(roles(Role.CLIENT))
@@ -130,7 +139,8 @@ def _choice_or_restart(journey: Journey) -> tuple[uuid.UUID, uuid.UUID | None] |
 def choose_day() -> Response:
     journey = Journey.load()
     choice = _choice_or_restart(journey)
-    if choice is None:
+    names = queries.chosen(choice) if choice is not None else None
+    if choice is None or names is None:
         return redirect(_book_url(journey))
     form = DayForm(data={"day": journey.day or None})
     days = queries.free_days(*choice, utcnow())
@@ -139,7 +149,9 @@ def choose_day() -> Response:
         journey.day = form.day.data or ""
         journey.save()
         return redirect(url_for("appointments.choose_time"))
-    return render_page("appointments/day.html", form=form, journey=journey, status=_status(form))
+    organisation, service = names
+    return render_page("appointments/day.html", form=form, journey=journey, organisation=organisation,
+                       service=service, status=_status(form))
 
 
 def _slot_choices(journey: Journey, choice: tuple[uuid.UUID, uuid.UUID | None]) -> list[Slot]:
@@ -155,16 +167,18 @@ def _slot_choices(journey: Journey, choice: tuple[uuid.UUID, uuid.UUID | None]) 
 def choose_time() -> Response:
     journey = Journey.load()
     choice = _choice_or_restart(journey)
-    if choice is None:
+    names = queries.chosen(choice) if choice is not None else None
+    if choice is None or names is None:
         return redirect(_book_url(journey))
     form = TimeForm(data={"slot": journey.slot or None})
-    shown = _slot_choices(journey, choice)
-    form.slot.choices = [(str(slot.id), time_label(slot)) for slot in shown]
-    if form.is_submitted() and form.slot.data not in {str(s.id) for s in shown}:
-        # chosen on the "just taken" page, from another day: any free time of the same choice will do
+    days = times_by_day(_slot_choices(journey, choice))
+    form.slot.choices = time_choices(days)
+    if form.is_submitted() and form.slot.data not in {value for value, _label in form.slot.choices}:
+        # chosen on the "just taken" or cancelled page, perhaps on another day: any free time of the same
+        # choice will do
         free = {str(s.id): s for s in queries.free_slots(*choice, utcnow())}
         if form.slot.data in free:
-            form.slot.choices.append((form.slot.data, time_label(free[form.slot.data])))
+            form.slot.choices.append((form.slot.data, ""))
             journey.day = day_of(free[form.slot.data]).isoformat()
     if form.validate_on_submit():
         journey.slot = form.slot.data or ""
@@ -173,9 +187,10 @@ def choose_time() -> Response:
         return redirect(url_for(ahead))
     if not journey.day:
         return redirect(url_for("appointments.choose_day"))
-    caption = format_date(date.fromisoformat(journey.day)) if _is_day(journey.day) else ""
-    return render_page("appointments/time.html", form=form, journey=journey, day_caption=caption,
-                       status=_status(form))
+    day = format_date(date.fromisoformat(journey.day)) if _is_day(journey.day) else ""
+    organisation, service = names
+    return render_page("appointments/time.html", form=form, journey=journey, days=days, day=day,
+                       organisation=organisation, service=service, status=_status(form))
 
 
 def _is_day(value: str) -> bool:
@@ -205,9 +220,10 @@ def needs() -> Response:
 
 
 def _unavailable(slot: Slot | None, refusal: Refusal, journey: Journey) -> Response:
-    alternatives = queries.nearest_free(slot, utcnow()) if slot is not None and not slot.internal else []
+    alternatives = times_by_day(queries.nearest_free(slot, utcnow()) if slot is not None and not slot.internal
+                                else [])
     form = TimeForm()
-    form.slot.choices = [(str(s.id), time_label(s)) for s in alternatives]
+    form.slot.choices = time_choices(alternatives)
     status = 409 if refusal == Refusal.TAKEN else 400
     return render_page("appointments/unavailable.html", refusal=refusal.value, slot=slot, form=form,
                        alternatives=alternatives, journey=journey, status=status)
@@ -298,11 +314,40 @@ def _cancel(appointment_id: uuid.UUID, cant_come: bool) -> Response:
     form: CantComeForm | CancelAppointmentForm = CantComeForm() if cant_come else CancelAppointmentForm()
     if form.validate_on_submit():
         reason = form.reason.data or "other"
+        if reason == CantDoReason.INTERPRETER and form.anyway.data != "yes":
+            # the appointment can stay: offer an interpreter at it first
+            offer = InterpreterForm(formdata=None, data={"language": appointment.interpreter_language or "",
+                                                         "detail": form.detail.data or "",
+                                                         "cant_come": "yes" if cant_come else ""})
+            return _interpreter_offer(appointment, offer)
         if not queries.cancel(appointment, _client(), reason, form.detail.data, cant_come):
             return _already_changed(appointment.id)  # cancelled or moved in another tab a moment before
         return redirect(url_for("appointments.cancelled", appointment_id=appointment.id))
     return render_page("appointments/cancel.html", form=form, appointment=appointment, cant_come=cant_come,
                        status=_status(form))
+
+
+def _interpreter_offer(appointment: Appointment, form: InterpreterForm) -> Response:
+    return render_page("appointments/interpreter.html", form=form, appointment=appointment,
+                       cant_come=form.cant_come.data == "yes", status=_status(form))
+
+
+@bp.post("/<uuid:appointment_id>/interpreter")
+@client_only
+def add_interpreter(appointment_id: uuid.UUID) -> Response:
+    """An interpreter at the appointment instead of giving it up."""
+    appointment = _booked(appointment_id)
+    if isinstance(appointment, Response):
+        return appointment
+    form = InterpreterForm()
+    if form.validate_on_submit():
+        language = form.language.data or ""
+        if not queries.add_interpreter(appointment, _client(), language):
+            return _already_changed(appointment.id)
+        flash(_("Your appointment stays booked. We will book an interpreter (%(language)s) for it.",
+                language=language), "success")
+        return redirect(url_for("appointments.detail", appointment_id=appointment.id))
+    return _interpreter_offer(appointment, form)
 
 
 @bp.route("/<uuid:appointment_id>/cancel", methods=["GET", "POST"])
@@ -328,8 +373,8 @@ def cancelled(appointment_id: uuid.UUID) -> Response:
     slot = appointment.slot
     journey = Journey(choice=f"{slot.organisation_id}:{slot.service_id or ''}")
     journey.save()
-    alternatives = queries.nearest_free(slot, utcnow()) if not slot.internal else []
+    alternatives = times_by_day(queries.nearest_free(slot, utcnow()) if not slot.internal else [])
     form = TimeForm()
-    form.slot.choices = [(str(s.id), time_label(s)) for s in alternatives]
+    form.slot.choices = time_choices(alternatives)
     return render_page("appointments/cancelled.html", appointment=appointment, form=form,
                        alternatives=alternatives)

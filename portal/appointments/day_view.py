@@ -35,11 +35,16 @@ class DaySlot:
         return self.slot.capacity - len(self.appointments)
 
 
-def day_view(organisation_id: uuid.UUID, day: date, staff_id: uuid.UUID | None = None) -> list[DaySlot]:
-    """The organisation's slots of one Helsinki day, with who holds each seat and who cancelled."""
+def day_view(organisation_id: uuid.UUID, day: date, staff_id: uuid.UUID | None = None,
+             just_withdrawn: uuid.UUID | None = None) -> list[DaySlot]:
+    """The organisation's slots of one Helsinki day, with who holds each seat and who cancelled. A slot just
+    withdrawn stays in its place (`just_withdrawn`), so that it can be published again right there."""
     start, end = day_bounds(day)
+    shown = Slot.status == SlotStatus.PUBLISHED
+    if just_withdrawn is not None:
+        shown = shown | (Slot.id == just_withdrawn)
     statement = select(Slot).where(Slot.organisation_id == organisation_id, Slot.starts_at >= start,
-                                   Slot.starts_at < end, Slot.status == SlotStatus.PUBLISHED)
+                                   Slot.starts_at < end, shown)
     if staff_id is not None:
         statement = statement.where((Slot.staff_id == staff_id) | (Slot.created_by_id == staff_id))
     slots = list(db.session.scalars(statement.order_by(Slot.starts_at, Slot.id)).unique())

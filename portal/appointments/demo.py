@@ -23,11 +23,21 @@ from ..models import (
 )
 from . import queries, staff_queries
 
+# Topic and place as staff type them, in the languages they gave; the way of meeting ("Video call") is not
+# repeated in the place: the pages say it. An address, and Polku's texts, are in Finnish only: Swedish and
+# English pages show them marked with lang="fi".
 TOPICS = {
-    "vantaa-employment": ("Työnhaun tarkistuskeskustelu", "Kielotie 13, Vantaa", "in_person"),
-    "vakehyva": ("Sosiaaliohjaus", "Puhelu: soitamme sinulle", "phone"),
-    "kela": ("Kuntoutuksen neuvonta", "Videopuhelu: saat linkin viestillä", "video"),
-    "polku": ("Työvalmennuksen aloitus", "Tikkurilantie 44, Vantaa", "in_person"),
+    "vantaa-employment": (
+        {"fi": "Työnhakukeskustelu", "sv": "Jobbsökningssamtal", "en": "Job-search review meeting"},
+        {"fi": "Kielotie 13, Vantaa"}, "in_person"),
+    "vakehyva": (
+        {"fi": "Sosiaaliohjaus", "sv": "Socialhandledning", "en": "Social guidance"},
+        {"fi": "Soitamme sinulle.", "sv": "Vi ringer dig.", "en": "We will call you."}, "phone"),
+    "kela": (
+        {"fi": "Kuntoutuksen neuvonta", "sv": "Rådgivning om rehabilitering", "en": "Rehabilitation advice"},
+        {"fi": "Saat linkin tekstiviestillä.", "sv": "Du får en länk i ett sms.",
+         "en": "You will get a link by text message."}, "video"),
+    "polku": ({"fi": "Työvalmennuksen aloitus"}, {"fi": "Tikkurilantie 44, Vantaa"}, "in_person"),
 }
 
 

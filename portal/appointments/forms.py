@@ -109,7 +109,7 @@ def _reasons(label: object, missing: object) -> RadioField:
 
 def _detail() -> TextAreaField:
     return TextAreaField(
-        _l("Tell your team more (optional)"),
+        _l("Tell us more (optional)"),
         description=_l("Do not write health details you do not want to share."),
         filters=[normalise],
         validators=[Optional(), SafeText(1000, multiline=True)],
@@ -122,6 +122,8 @@ class _ReasonForm(PortalForm):
     reason: RadioField
     detail: TextAreaField
     other_missing: object = ""
+    # "yes" once the client has been offered an interpreter instead and still gives the appointment up
+    anyway = HiddenField()
 
     def validate(self, extra_validators: dict | None = None) -> bool:  # type: ignore[type-arg]
         valid = super().validate(extra_validators)
@@ -148,3 +150,17 @@ class CancelAppointmentForm(_ReasonForm):
 
 
 CancelForm = CantComeForm  # the earlier name of the "I can't come" form
+
+
+class InterpreterForm(PortalForm):
+    """Instead of giving an appointment up for want of an interpreter: ask for one at it. Carries what the client
+    wrote on the cancel page, for the button that gives the appointment up anyway."""
+
+    language = StringField(
+        _l("Which language do you need an interpreter for?"),
+        description=_l("For example: Arabic, Somali, sign language"),
+        filters=[normalise],
+        validators=[InputRequired(_l("Enter the language you need an interpreter for")), SafeText(60)],
+    )
+    detail = HiddenField(filters=[normalise])
+    cant_come = HiddenField()  # "yes" when the client came from "I can't come", not "Cancel appointment"

@@ -44,6 +44,7 @@ def for_appointment(appointment: Appointment, locale: str, now: datetime | None 
     event.add("description", description)
     booked = appointment.status == AppointmentStatus.BOOKED
     event.add("status", "CONFIRMED" if booked else "CANCELLED")
+    event.add("sequence", 0 if booked else 1)  # a calendar takes the cancelled version over the booked one
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -12,7 +12,6 @@ finds the status changed and updates nothing.
 from __future__ import annotations
 
 import enum
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,6 +20,7 @@ from sqlalchemy import ScalarSelect, Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..common.i18n import alphabetical_key
 from ..extensions import db
 from ..models import (
     SEAT_HOLDING,
@@ -94,23 +94,6 @@ def parse_choice(key: str | None) -> tuple[uuid.UUID, uuid.UUID | None] | None:
         return None
 
 
-# Finnish and Swedish put å, ä and ö after z, as letters of their own (æ sorts as ä, ø as ö); other accents
-# sort with their base letter (é with e, ü with u).
-_AFTER_Z = {"fi": {"å": 1, "ä": 2, "æ": 2, "ö": 3, "ø": 3}, "sv": {"å": 1, "ä": 2, "æ": 2, "ö": 3, "ø": 3}}
-
-
-def name_key(name: str, locale: str) -> str:
-    """A sort key for a name shown in `locale`: case-insensitive, in that language's alphabetical order."""
-    after_z = _AFTER_Z.get(locale, {})
-    key = []
-    for char in name.casefold():
-        if char in after_z:
-            key.append("z" + chr(0x10FFF0 + after_z[char]))  # above every letter: after z, zz, zzz…
-        else:
-            key.append("".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)))
-    return "".join(key)
-
-
 def choices(now: datetime, locale: str) -> list[Choice]:
     """What there are free times for, sorted by the names in the language the client reads."""
     free = _free_slots(now).subquery()
@@ -121,8 +104,18 @@ def choices(now: datetime, locale: str) -> list[Choice]:
         .group_by(Organisation.id, Service.id)
     ).all()
     found = [Choice(org, service, count) for org, service, count in rows]
-    return sorted(found, key=lambda c: (name_key(c.organisation.name(locale), locale),
-                                        name_key(c.service.name(locale), locale) if c.service else ""))
+    return sorted(found, key=lambda c: (alphabetical_key(c.organisation.name(locale), locale),
+                                        alphabetical_key(c.service.name(locale), locale) if c.service else ""))
+
+
+def chosen(choice: tuple[uuid.UUID, uuid.UUID | None]) -> tuple[Organisation, Service | None] | None:
+    """The organisation and service a booking is with (None for a made-up choice)."""
+    organisation_id, service_id = choice
+    organisation = db.session.get(Organisation, organisation_id)
+    service = db.session.get(Service, service_id) if service_id is not None else None
+    if organisation is None or (service_id is not None and service is None):
+        return None
+    return organisation, service
 
 
 def _for_choice(statement: Select, organisation_id: uuid.UUID, service_id: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
@@ -269,6 +262,7 @@ def _insert(slot: Slot, seat: int, client: User, actor: User, key: uuid.UUID | N
                                     other_appointment_id=replaces.id if replaces else None))
     db.session.flush()
     outbox.schedule(appointment, client, now)
+    outbox.confirm(appointment, client, "moved" if replaces is not None else "booked", now)
     return appointment
 
 
@@ -329,4 +323,28 @@ def cancel(appointment: Appointment, actor: User, reason: str, detail: str | Non
         return False
     db.session.add(TeamNotice(organisation_id=appointment.slot.organisation_id, client_id=appointment.client_id,
                               kind="appointment_cant_come" if cant_come else "appointment_cancelled"))
+    client = actor if actor.id == appointment.client_id else db.session.get(User, appointment.client_id)
+    if client is not None:
+        outbox.confirm(appointment, client, "cancelled", utcnow())
+    return True
+
+
+def add_interpreter(appointment: Appointment, actor: User, language: str) -> bool:
+    """An interpreter asked for at a booked appointment (instead of cancelling it for want of one), and the
+    organisation told. False, changing nothing, if it is no longer booked (changed in another tab)."""
+    now = utcnow()
+    result = db.session.execute(
+        update(Appointment)
+        .where(Appointment.id == appointment.id, Appointment.status == AppointmentStatus.BOOKED)
+        .values(interpreter_language=language)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.expire(appointment)
+        return False
+    set_committed_value(appointment, "interpreter_language", language)
+    db.session.add(AppointmentEvent(appointment_id=appointment.id, at=now, actor_id=actor.id,
+                                    kind="interpreter_added", detail=language))
+    db.session.add(TeamNotice(organisation_id=appointment.slot.organisation_id, client_id=appointment.client_id,
+                              kind="appointment_interpreter"))
     return True

@@ -32,6 +32,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..common.forms import DateParts, NotBefore, PortalForm, SafeText, normalise
 from ..common.i18n import format_date, today_in_helsinki
 from ..common.ids import parse_uuid
+from ..models.translated import LANGUAGES
 from .forms import OneOfTheList
 from .view import MODE_WORDS
 
@@ -90,6 +91,16 @@ def _time_field(label: str, missing: str) -> StringField:
                        validators=[DataRequired(missing), ClockTime()])
 
 
+# Each in its own language, like the language links: a person who writes Swedish finds "På svenska". The
+# question these answer ("Address or room", "Topic") is the legend of their group (staff_appointments/_texts.html).
+LANGUAGE_LABELS = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+
+
+def _in_language(lang: str) -> StringField:
+    return StringField(LANGUAGE_LABELS[lang], filters=[normalise], validators=[Optional(), SafeText(200)],
+                       render_kw={"lang": lang})
+
+
 class _MeetingFields(PortalForm):
     length = RadioField(_l("How long is each appointment?"), choices=LENGTHS, default="45", validate_choice=False,
                         validators=[InputRequired(_l("Choose how long each appointment is")),
@@ -97,11 +108,20 @@ class _MeetingFields(PortalForm):
     mode = RadioField(_l("How do you meet?"), choices=MODES, default="in_person", validate_choice=False,
                       validators=[InputRequired(_l("Choose how you meet")),
                                   OneOfTheList(_l("Choose one of the ways to meet on the list"))])
-    location = StringField(_l("Address or room (optional)"),
-                           description=_l("For a phone or video call, say who calls whom."),
-                           filters=[normalise], validators=[Optional(), SafeText(200)])
-    topic = StringField(_l("Topic (optional)"), description=_l("For example: Job-search review meeting"),
-                        filters=[normalise], validators=[Optional(), SafeText(200)])
+    # The place and the topic in each language staff can give them in (the labels are in their own language)
+    location_fi = _in_language("fi")
+    location_sv = _in_language("sv")
+    location_en = _in_language("en")
+    topic_fi = _in_language("fi")
+    topic_sv = _in_language("sv")
+    topic_en = _in_language("en")
+
+    def texts(self, name: str) -> dict[str, str]:
+        """{"fi": ..., "sv": ..., "en": ...} of the place ("location") or the topic ("topic")."""
+        return {lang: getattr(self, f"{name}_{lang}").data or "" for lang in LANGUAGES}
+
+    def in_languages(self, name: str) -> list[Field]:
+        return [getattr(self, f"{name}_{lang}") for lang in LANGUAGES]
 
 
 class PublishForm(_MeetingFields):
@@ -151,11 +171,11 @@ STEP_NOT_ON_THE_LIST = _l("That step is not an open step in this client's plan. 
 
 
 class DirectBookForm(_MeetingFields):
-    """The view fills in `plan_step` with the open steps of the client the e-mail address belongs to."""
+    """The view fills in `plan_step` with the open steps of the client the email address belongs to."""
 
     idempotency_key = HiddenField()
-    client_email = StringField(_l("Client's e-mail address"), filters=[normalise],
-                               validators=[DataRequired(_l("Enter the client's e-mail address")), SafeText(254)])
+    client_email = StringField(_l("Client's email address"), filters=[normalise],
+                               validators=[DataRequired(_l("Enter the client's email address")), SafeText(254)])
     plan_step = RadioField(_l("Which step of the client's plan is this appointment for? (optional)"),
                            description=_l("The client sees the appointment on the page of the step."),
                            choices=[], default="none", validate_choice=False,

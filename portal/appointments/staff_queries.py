@@ -23,6 +23,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..models.translated import columns
 from . import queries
 from .times import plan_slots
 
@@ -45,8 +46,8 @@ class NewSlots:
     end: time
     length: int
     mode: str
-    location: str
-    topic: str
+    location: dict[str, str]  # by language: {"fi": ..., "sv": ..., "en": ...}, any of them empty
+    topic: dict[str, str]
     service_id: uuid.UUID | None
     capacity: int
     internal: bool
@@ -81,8 +82,9 @@ def publish(actor: User, spec: NewSlots) -> Published:
         created += 1
         db.session.add(Slot(
             id=uuid.uuid4(), organisation_id=actor.organisation_id, service_id=spec.service_id,
-            staff_id=actor.id, created_by_id=actor.id, topic=spec.topic, starts_at=starts, ends_at=ends,
-            mode=spec.mode, location=spec.location, capacity=spec.capacity, internal=spec.internal,
+            staff_id=actor.id, created_by_id=actor.id, starts_at=starts, ends_at=ends, mode=spec.mode,
+            **columns("topic", spec.topic), **columns("location", spec.location), capacity=spec.capacity,
+            internal=spec.internal,
             status=SlotStatus.PUBLISHED.value,
         ))
     return Published(created, len(planned.times) - created, len(planned.skipped))
@@ -106,6 +108,29 @@ def withdraw(slot: Slot) -> bool:
     slot.status = SlotStatus.WITHDRAWN.value
     slot.withdrawn_at = utcnow()
     return True
+
+
+class NotRestored(enum.StrEnum):
+    PUBLISHED = "published"  # it was published already (again, in another window)
+    STARTED = "started"  # its time has come: too late to offer it
+    CLASH = "clash"  # the staff member has published another time starting then
+
+
+def restore(slot: Slot, now: datetime) -> NotRestored | None:
+    """Publish a withdrawn slot again (undo). None when it was published, else why not."""
+    db.session.execute(select(Slot.id).where(Slot.id == slot.id).with_for_update())
+    db.session.refresh(slot)
+    if slot.status == SlotStatus.PUBLISHED:
+        return NotRestored.PUBLISHED
+    if slot.starts_at <= now:
+        return NotRestored.STARTED
+    if slot.staff_id is not None and db.session.scalar(
+            select(Slot.id).where(Slot.staff_id == slot.staff_id, Slot.starts_at == slot.starts_at,
+                                  Slot.status == SlotStatus.PUBLISHED, Slot.id != slot.id).limit(1)):
+        return NotRestored.CLASH
+    slot.status = SlotStatus.PUBLISHED.value
+    slot.withdrawn_at = None
+    return None
 
 
 def own_appointment(appointment_id: uuid.UUID, organisation_id: uuid.UUID) -> Appointment | None:
@@ -153,9 +178,9 @@ class _BookedElsewhere(Exception):
         self.appointment = appointment
 
 
-def book_for_client(actor: User, client: User, starts: datetime, length: int, mode: str, location: str,
-                    topic: str, needs: queries.Needs, key: uuid.UUID, step: PlanStep | None = None
-                    ) -> Appointment | None:
+def book_for_client(actor: User, client: User, starts: datetime, length: int, mode: str,
+                    location: dict[str, str], topic: dict[str, str], needs: queries.Needs, key: uuid.UUID,
+                    step: PlanStep | None = None) -> Appointment | None:
     """A follow-up agreed in a meeting: a slot on the organisation's internal calendar, booked at once, and
     maybe linked to the plan step it carries out, all in one transaction.
 
@@ -167,8 +192,8 @@ def book_for_client(actor: User, client: User, starts: datetime, length: int, mo
     try:
         with db.session.begin_nested():
             slot = Slot(id=uuid.uuid4(), organisation_id=actor.organisation_id, staff_id=actor.id,
-                        created_by_id=actor.id, topic=topic, starts_at=starts,
-                        ends_at=starts + timedelta(minutes=length), mode=mode, location=location, capacity=1,
+                        created_by_id=actor.id, starts_at=starts, ends_at=starts + timedelta(minutes=length),
+                        mode=mode, **columns("topic", topic), **columns("location", location), capacity=1,
                         internal=True, status=SlotStatus.PUBLISHED.value)
             db.session.add(slot)
             db.session.flush()

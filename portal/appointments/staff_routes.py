@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from ..access import reads as access
 from ..common.access import roles
-from ..common.i18n import format_date, locale_code, today_in_helsinki
+from ..common.i18n import format_date, format_time, locale_code, today_in_helsinki
 from ..common.ids import parse_uuid
 from ..common.rendering import announce, render_page, wants_fragment
 from ..models import Appointment, AppointmentStatus, PlanStep, Role, User, utcnow
@@ -22,7 +22,7 @@ from . import staff_queries
 from .forms import ConfirmForm
 from .queries import Needs
 from .staff_forms import STEP_NOT_ON_THE_LIST, DirectBookForm, PublishForm
-from .staff_queries import NewSlots, NotMarked
+from .staff_queries import NewSlots, NotMarked, NotRestored
 from .times import in_calendar, local_day, local_to_utc
 from .view import template_helpers
 
@@ -64,16 +64,17 @@ def day() -> Response:
     if shown is None:
         flash(_("That day is too far in the past or the future to show, so here is today."), "info")
         return redirect(url_for("staff_appointments.day", day=today_in_helsinki().isoformat(), scope=scope))
-    return _day_page(staff, shown, scope)
+    return _day_page(staff, shown, scope, just_withdrawn=parse_uuid(request.args.get("withdrawn")))
 
 
 def _scope() -> str:
     return "mine" if request.args.get("scope") == "mine" else "organisation"
 
 
-def _day_page(staff: User, shown: date, scope: str, day_error: str | None = None) -> Response:
+def _day_page(staff: User, shown: date, scope: str, day_error: str | None = None,
+              just_withdrawn: uuid.UUID | None = None) -> Response:
     """The day view; to htmx, only its list of times (the forms in it swap the list in place)."""
-    rows = access.day_view(staff, shown, only_own=scope == "mine")
+    rows = access.day_view(staff, shown, only_own=scope == "mine", just_withdrawn=just_withdrawn)
     return render_page(
         "staff_appointments/day.html", block="day_list", rows=rows, day=shown, scope=scope, now=utcnow(),
         previous_day=(shown - timedelta(days=1)).isoformat(), next_day=(shown + timedelta(days=1)).isoformat(),
@@ -81,14 +82,17 @@ def _day_page(staff: User, shown: date, scope: str, day_error: str | None = None
     )
 
 
-def _back_to_day(staff: User, instant: datetime, message: str, category: str, anchor: str | None = None) -> Response:
-    """After a change on the day view: the list again with the message read out (htmx), or a redirect."""
+def _back_to_day(staff: User, instant: datetime, message: str, category: str, anchor: str | None = None,
+                 just_withdrawn: uuid.UUID | None = None) -> Response:
+    """After a change on the day view: the list again with the message read out (htmx), or a redirect. The row
+    acted on stays where it was (a withdrawn time too, with its undo), and focus with it."""
     if wants_fragment():
         if category == "error":  # shown on screen in the swapped list (and read out: it is an alert)
-            return _day_page(staff, local_day(instant), _scope(), day_error=message)
-        return announce(_day_page(staff, local_day(instant), _scope()), message)
+            return _day_page(staff, local_day(instant), _scope(), day_error=message, just_withdrawn=just_withdrawn)
+        return announce(_day_page(staff, local_day(instant), _scope(), just_withdrawn=just_withdrawn), message)
     flash(message, category)
-    return redirect(url_for("staff_appointments.day", day=_local_day(instant), scope=_scope(), _anchor=anchor))
+    return redirect(url_for("staff_appointments.day", day=_local_day(instant), scope=_scope(),
+                            withdrawn=just_withdrawn, _anchor=anchor))
 
 
 def _spec(form: PublishForm) -> NewSlots:
@@ -97,7 +101,7 @@ def _spec(form: PublishForm) -> NewSlots:
         first=form.first_day.data, last=form.last_day.data or form.first_day.data,
         weekdays=[int(d) for d in form.weekdays.data or []], start=form.start_time.time,  # type: ignore[attr-defined]
         end=form.end_time.time, length=int(form.length.data or 45), mode=form.mode.data or "in_person",  # type: ignore[attr-defined]
-        location=form.location.data or "", topic=form.topic.data or "",
+        location=form.texts("location"), topic=form.texts("topic"),
         service_id=uuid.UUID(service) if service else None, capacity=form.capacity.data or 1,
         internal=form.who.data == "internal",
     )
@@ -154,11 +158,37 @@ def withdraw(slot_id: uuid.UUID) -> Response:
     if not form.validate_on_submit():
         message, category = str(PAGE_TOO_OLD), "error"
     elif staff_queries.withdraw(slot):
-        message, category = _("The time was withdrawn. Clients can no longer book it."), "success"
+        message = _("The time %(time)s was withdrawn. Clients can no longer book it. You can publish it again.",
+                    time=format_time(slot.starts_at))
+        return _back_to_day(staff, slot.starts_at, message, "success", anchor=f"slot-{slot.id}",
+                            just_withdrawn=slot.id)
     else:
         message, category = (_("This time has a booking, so it was not withdrawn. Cancel the booking with the "
                                "client first."), "error")
-    return _back_to_day(staff, slot.starts_at, message, category)
+    return _back_to_day(staff, slot.starts_at, message, category, anchor=f"slot-{slot.id}")
+
+
+@bp.post("/slots/<uuid:slot_id>/publish-again")
+def restore(slot_id: uuid.UUID) -> Response:
+    """Undo a withdrawal: the time is offered again, if it has not started and nothing took its place."""
+    staff = _staff()
+    slot = staff_queries.own_slot(slot_id, staff.organisation_id)
+    if slot is None:
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        message, category = str(PAGE_TOO_OLD), "error"
+    elif (refusal := staff_queries.restore(slot, utcnow())) is None:
+        message, category = _("The time %(time)s is published again. Clients can book it.",
+                              time=format_time(slot.starts_at)), "success"
+    else:
+        message, category = {
+            NotRestored.PUBLISHED: _("This time is already published."),
+            NotRestored.STARTED: _("This time has already started, so it cannot be published again."),
+            NotRestored.CLASH: _("You have already published another time that starts then, so this one was not "
+                                 "published again."),
+        }[refusal], "error"
+    return _back_to_day(staff, slot.starts_at, message, category, anchor=f"slot-{slot.id}", just_withdrawn=slot.id)
 
 
 def _local_day(instant: datetime) -> str:
@@ -201,7 +231,8 @@ def _step_label(step: PlanStep) -> str:
 
 
 def _booked(appointment: Appointment, client: User) -> Response:
-    flash(_("The appointment was booked for %(name)s. They will get reminders.", name=client.full_name),
+    flash(_("The appointment was booked for %(name)s. They will get a confirmation and reminders.",
+            name=client.full_name),
           "success")
     return redirect(url_for("staff_appointments.day", day=_local_day(appointment.slot.starts_at)))
 
@@ -228,7 +259,7 @@ def book_for_client() -> Response:
     if form.is_submitted() and "show_steps" in request.form:  # "Show the client's plan steps": books nothing
         # the address is checked like on sending (control characters are said next to the field)
         if form.client_email.validate(form) and client is None:
-            form.client_email.errors = [_("No client has this e-mail address. Check the address.")]
+            form.client_email.errors = [_("No client has this email address. Check the address.")]
         form.plan_step.data = form.plan_step.data or "none"
         return _book_page(form, client, steps)
     if form.validate_on_submit():
@@ -237,7 +268,7 @@ def book_for_client() -> Response:
         if found is not None and form.step_id() is not None:
             step = access.open_plan_step(found, form.step_id())  # type: ignore[arg-type]
         if client is None:
-            form.client_email.errors = [_("No client has this e-mail address. Check the address.")]
+            form.client_email.errors = [_("No client has this email address. Check the address.")]
         elif form.step_id() is not None and step is None:
             form.plan_step.errors = [STEP_NOT_ON_THE_LIST]
         elif starts is None:
@@ -249,7 +280,7 @@ def book_for_client() -> Response:
             needs = Needs(form.interpreter_language.data or None, form.other_needs.data or None)
             appointment = staff_queries.book_for_client(
                 staff, client, starts, int(form.length.data or 45), form.mode.data or "in_person",
-                form.location.data or "", form.topic.data or "", needs, form.key() or uuid.uuid4(), step,
+                form.texts("location"), form.texts("topic"), needs, form.key() or uuid.uuid4(), step,
             )
             if appointment is not None:
                 return _booked(appointment, client)

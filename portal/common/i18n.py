@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup, escape
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 LANGUAGE_COOKIE = "lang"
@@ -45,8 +48,14 @@ def compile_translations(app: Flask) -> None:
 
 
 def select_locale() -> Locale:
+    """The language of the pages: a signed-in person's saved language (the one their reminders come in), else
+    this browser's choice on the language links, else the browser's Accept-Language; Finnish by default.
+
+    The switch saves the account's language when the person uses it on our pages, so for them it changes both.
+    A link from another site changes only the cookie, which a signed-in person's saved language outranks."""
     languages = current_app.config["LANGUAGES"]
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    saved = getattr(current_user, "locale", None) if current_user.is_authenticated else None
+    chosen = saved if saved in languages else request.cookies.get(LANGUAGE_COOKIE)
     if chosen not in languages:
         chosen = request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     return _locale(chosen)
@@ -57,6 +66,23 @@ def _locale(code: str) -> Locale:
     """Babel's Locale for a language code, parsed once: Flask-Babel parses what the selector gives on every
     request, unless it is a Locale already."""
     return Locale.parse(code)
+
+
+# Finnish and Swedish put å, ä and ö after z, as letters of their own (æ sorts as ä, ø as ö); other accents
+# sort with their base letter (é with e, ü with u).
+_AFTER_Z = {"fi": {"å": 1, "ä": 2, "æ": 2, "ö": 3, "ø": 3}, "sv": {"å": 1, "ä": 2, "æ": 2, "ö": 3, "ø": 3}}
+
+
+def alphabetical_key(name: str, locale: str) -> str:
+    """A sort key for a name shown in `locale`: case-insensitive, in that language's alphabetical order."""
+    after_z = _AFTER_Z.get(locale, {})
+    key = []
+    for char in name.casefold():
+        if char in after_z:
+            key.append("z" + chr(0x10FFF0 + after_z[char]))  # above every letter: after z, zz, zzz…
+        else:
+            key.append("".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)))
+    return "".join(key)
 
 
 def select_timezone() -> str:
@@ -102,6 +128,16 @@ def format_time(value: datetime | None) -> str:
     return babel_format_datetime(value, DATE_PATTERNS[code]["time"], tzinfo=HELSINKI, locale=code)
 
 
+def marked(text: object) -> Markup:
+    """Text that may be in another language than the page (what staff typed, a name kept in one language):
+    wrapped in <span lang="…"> when its language (InLanguage.lang) is not the page's, so that screen readers
+    read it in its own language and it hyphenates by its own rules (WCAG 3.1.2)."""
+    lang = getattr(text, "lang", None)
+    if not lang or lang == locale_code():
+        return escape(text)
+    return Markup('<span lang="{}">{}</span>').format(lang, text)
+
+
 def language_links() -> list[tuple[str, str, str | None]]:
     """The language switch: each language's code, name and the link that switches to it and comes back here
     (None for the page's own language)."""
@@ -118,5 +154,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["isodate"] = date.fromisoformat  # a day kept as text (a plan version's due dates)
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["time"] = format_time
+    app.jinja_env.filters["marked"] = marked
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # Flask-Babel has installed gettext and ngettext
     app.jinja_env.globals.update(locale_code=locale_code, language_links=language_links)

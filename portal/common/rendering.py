@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import (
     Flask,
     Response,
+    current_app,
     make_response,
     render_template,
     request,
@@ -47,11 +48,12 @@ def _asset_hashes(static_folder: Path) -> dict[str, str]:
     return hashes
 
 
+def asset_url(filename: str) -> str:
+    """A static file's address with its content's hash, so that it can be cached for a year."""
+    hashes: dict[str, str] = current_app.extensions["asset_hashes"]
+    return url_for("static", filename=filename, v=hashes.get(filename, "0"))
+
+
 def init_app(app: Flask) -> None:
-    hashes = _asset_hashes(Path(app.static_folder or "static"))
-
-    def asset_url(filename: str) -> str:
-        """A static file's address with its content's hash, so that it can be cached for a year."""
-        return url_for("static", filename=filename, v=hashes.get(filename, "0"))
-
+    app.extensions["asset_hashes"] = _asset_hashes(Path(app.static_folder or "static"))
     app.jinja_env.globals["asset_url"] = asset_url

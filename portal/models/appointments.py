@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, IdMixin, TimestampMixin, utcnow
 from .organisations import Organisation, Service
+from .translated import InLanguage, pick
 from .users import User
 
 
@@ -60,11 +61,17 @@ class Slot(IdMixin, TimestampMixin, Base):
     service_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("services.id"))
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
-    topic: Mapped[str] = mapped_column(String(200), default="")
+    # What staff typed, in as many of Finnish, Swedish and English as they gave (see translated.pick).
+    topic_fi: Mapped[str] = mapped_column(String(200), default="")
+    topic_sv: Mapped[str] = mapped_column(String(200), default="")
+    topic_en: Mapped[str] = mapped_column(String(200), default="")
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     mode: Mapped[str] = mapped_column(String(10), default=MeetingMode.IN_PERSON.value)
-    location: Mapped[str] = mapped_column(String(200), default="")
+    # The address or room, or for a call who calls whom.
+    location_fi: Mapped[str] = mapped_column(String(200), default="")
+    location_sv: Mapped[str] = mapped_column(String(200), default="")
+    location_en: Mapped[str] = mapped_column(String(200), default="")
     capacity: Mapped[int] = mapped_column(default=1)
     internal: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(10), default=SlotStatus.PUBLISHED.value)
@@ -74,11 +81,17 @@ class Slot(IdMixin, TimestampMixin, Base):
     service: Mapped[Service | None] = relationship(lazy="joined")
     staff: Mapped[User | None] = relationship(foreign_keys=[staff_id], lazy="raise_on_sql")
 
-    def what(self, locale: str) -> str:
+    def what(self, locale: str) -> InLanguage:
         """The name of the meeting as the client sees it: the service, else the topic, else the agency."""
         if self.service is not None:
             return self.service.name(locale)
-        return self.topic or self.organisation.name(locale)
+        return self.topic(locale) or self.organisation.name(locale)
+
+    def topic(self, locale: str) -> InLanguage:
+        return pick(self, "topic", locale)
+
+    def location(self, locale: str) -> InLanguage:
+        return pick(self, "location", locale)
 
 
 class Appointment(IdMixin, TimestampMixin, Base):
@@ -132,7 +145,8 @@ class AppointmentEvent(IdMixin, Base):
     appointment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("appointments.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    # booked | cancelled | cant_come | rescheduled | attended | no_show | reminder_sent
+    # booked | cancelled | cant_come | rescheduled | attended | no_show | reminder_sent | confirmation_sent |
+    # interpreter_added
     kind: Mapped[str] = mapped_column(String(20))
     from_status: Mapped[str | None] = mapped_column(String(12))
     to_status: Mapped[str | None] = mapped_column(String(12))
@@ -165,7 +179,9 @@ class ReminderOutbox(IdMixin, TimestampMixin, Base):
 
     appointment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("appointments.id"))
     channel: Mapped[str] = mapped_column(String(10))
-    kind: Mapped[str] = mapped_column(String(10))  # e.g. "2d", "2h": how long before the start
+    # a reminder: how long before the start ("2d", "2h"); a confirmation: what happened ("booked", "moved",
+    # "cancelled")
+    kind: Mapped[str] = mapped_column(String(10))
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(10), default=ReminderStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)

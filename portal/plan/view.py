@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import url_for
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext, ngettext
 
 from ..common.i18n import format_date, locale_code
 from ..models import PlanStep, StepStatus
@@ -21,7 +21,9 @@ _PLACEHOLDER = uuid.UUID(int=0)
 
 
 def step_words() -> dict[str, str]:
-    """The words of the plan page's step rows (templates/plan/_step_row.html), translated once per page."""
+    """The words of the plan page's step rows (templates/plan/_step_row.html), translated once per page with
+    the request's catalogue."""
+    gettext = get_translations().gettext
     return {
         "todo": gettext("To do"), "done": gettext("Done"), "cant_do": gettext("Can't do"),
         "overdue": gettext("Overdue"), "own": gettext("Your own step"), "responsible": gettext("Responsible"),

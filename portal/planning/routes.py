@@ -14,8 +14,8 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import reads as access
 from ..common.access import roles
-from ..common.i18n import locale_code
 from ..common.forms import renew_revision
+from ..common.i18n import locale_code
 from ..common.ids import parse_uuid
 from ..common.rendering import render_page
 from ..models import Plan, PlanStep, Role, User

@@ -1,4 +1,7 @@
-"""Send the reminders that are due: each at most once, failures retried and recorded.
+"""Send the reminders and confirmations that are due: each at most once, failures retried and recorded.
+
+A confirmation ("your appointment is booked / moved / cancelled") is a row of the same outbox and goes through
+the same steps as a reminder; only its words, and when it is still wanted, differ.
 
 1. Claim: one due row at a time goes from pending/failed to `sending` with attempts + 1, committed before
    anything is sent. It is one UPDATE ... WHERE id = (SELECT ... LIMIT 1) RETURNING: on PostgreSQL the inner
@@ -48,6 +51,7 @@ from ..models import (
     User,
     utcnow,
 )
+from .outbox import CONFIRMATIONS
 from .senders import Email, EmailSender, NotSent, SmsSender, describe, sms_sender
 
 log = logging.getLogger(__name__)
@@ -79,6 +83,7 @@ class _Claim:
 class _Outgoing:
     appointment_id: uuid.UUID
     channel: str
+    event: str  # what the appointment's history records once it is sent
     email: Email | None = None
     sms: tuple[str, str, str] | None = None  # phone, text, reference
 
@@ -132,6 +137,9 @@ def _compose(app: Flask, row: ReminderOutbox, appointment: Appointment, client: 
         url = ics.appointment_url(appointment)
         cant_come = url + "/cant-come"
         organisation = slot.organisation.name(locale)
+        if row.kind in CONFIRMATIONS:
+            subject, body = _confirmation(row.kind, when, where(slot), organisation, url)
+            return subject, body, ics.for_appointment(appointment, locale)
         if row.channel == "sms":
             text = _("Reminder: appointment %(when)s, %(organisation)s. Details, or tell us you can't come: "
                      "%(url)s", when=when, organisation=organisation, url=url)
@@ -147,23 +155,56 @@ def _compose(app: Flask, row: ReminderOutbox, appointment: Appointment, client: 
         return subject, body, ics.for_appointment(appointment, locale)
 
 
+def _confirmation(kind: str, when: str, place: str, organisation: str, url: str) -> tuple[str, str]:
+    """What just happened to the appointment, as a subject and a text (inside the client's locale)."""
+    if kind == "cancelled":
+        return _("Your appointment is cancelled: %(when)s", when=when), _(
+            "Hello,\n\nYour appointment is cancelled.\n\nWhen: %(when)s\nWith: %(organisation)s\n\n"
+            "We have told %(organisation)s. The appointment stays in your history as cancelled: %(url)s\n\n"
+            "The attached calendar file takes the appointment off your calendar.\n\n"
+            "This message was sent automatically. Please do not reply to it.",
+            when=when, organisation=organisation, url=url)
+    if kind == "moved":
+        return _("Your appointment is moved to %(when)s", when=when), _(
+            "Hello,\n\nYour appointment is moved to a new time.\n\nNew time: %(when)s\nWhere: %(where)s\n"
+            "With: %(organisation)s\n\nSee the details, or move or cancel the appointment: %(url)s\n\n"
+            "The calendar file of the new time is attached. If you added the earlier time to your calendar, "
+            "remove it.\n\nThis message was sent automatically. Please do not reply to it.",
+            when=when, where=place, organisation=organisation, url=url)
+    return _("Your appointment is booked: %(when)s", when=when), _(
+        "Hello,\n\nYour appointment is booked.\n\nWhen: %(when)s\nWhere: %(where)s\nWith: %(organisation)s\n\n"
+        "See the details, or move or cancel the appointment: %(url)s\n\n"
+        "We will remind you before the appointment. The calendar file is attached.\n\n"
+        "This message was sent automatically. Please do not reply to it.",
+        when=when, where=place, organisation=organisation, url=url)
+
+
+def _still_wanted(row: ReminderOutbox, appointment: Appointment, now: datetime) -> bool:
+    """A cancellation is confirmed whatever happens next; anything else only while the appointment is booked
+    and still to come (a booking cancelled before its confirmation went gets only the cancellation's)."""
+    if row.kind == "cancelled":
+        return appointment.status == AppointmentStatus.CANCELLED
+    return appointment.status == AppointmentStatus.BOOKED and appointment.slot.starts_at > now
+
+
 def _prepare(app: Flask, claim: _Claim, now: datetime) -> _Outgoing | None:
     """The message to send, or None if it is no longer needed (cancelled, moved, over, no phone number)."""
     row = db.session.get(ReminderOutbox, claim.id, populate_existing=True)
     assert row is not None
     appointment = db.session.get(Appointment, row.appointment_id, populate_existing=True)
     client = db.session.get(User, appointment.client_id) if appointment else None
-    if appointment is None or client is None or appointment.status != AppointmentStatus.BOOKED \
-            or appointment.slot.starts_at <= now:
+    if appointment is None or client is None or not _still_wanted(row, appointment, now):
         return None
     if row.channel == "sms" and not client.phone:
         return None
     subject, text, calendar = _compose(app, row, appointment, client)
+    confirmation = row.kind in CONFIRMATIONS
+    event = "confirmation_sent" if confirmation else "reminder_sent"
     if row.channel == "email":
-        return _Outgoing(appointment.id, row.channel, email=Email(
+        return _Outgoing(appointment.id, row.channel, event, email=Email(
             to=client.email, subject=subject, body=text, ics=calendar,
-            message_id=f"<reminder-{row.id}@jobseekers-portal>"))
-    return _Outgoing(appointment.id, row.channel, sms=(client.phone, text, str(row.id)))
+            message_id=f"<{'confirmation' if confirmation else 'reminder'}-{row.id}@jobseekers-portal>"))
+    return _Outgoing(appointment.id, row.channel, event, sms=(client.phone, text, str(row.id)))
 
 
 def _deliver(outgoing: _Outgoing, email: EmailSender, sms: SmsSender) -> None:
@@ -277,7 +318,7 @@ def send_due(now: datetime | None = None, batch: int = 200, email: EmailSender |
             report.errors.append(reason)
             continue
         try:
-            event = AppointmentEvent(appointment_id=outgoing.appointment_id, kind="reminder_sent",
+            event = AppointmentEvent(appointment_id=outgoing.appointment_id, kind=outgoing.event,
                                      detail=outgoing.channel)
             if not _record(claim, (ReminderStatus.SENDING, ReminderStatus.UNKNOWN), event=event,
                            status=ReminderStatus.SENT.value, sent_at=clock(), next_attempt_at=None,

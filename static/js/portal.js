@@ -51,10 +51,17 @@
              "Saving did not work. Reload the page.");
   });
 
-  // Error summaries get focus when the page loads, so screen-reader users hear the problem first.
+  // When the page loads, an error summary gets focus, else a banner that says what the person just did
+  // (GOV.UK's notification banner), so screen-reader users hear it first. Only once: after an htmx swap only
+  // what the swap brought in is focused, and a clicked banner does not keep a focus ring.
   document.addEventListener("DOMContentLoaded", function () {
-    var summary = document.querySelector(".error-summary[data-autofocus]");
-    if (summary) summary.focus();
+    var target = document.querySelector(".error-summary[data-autofocus]") ||
+                 document.querySelector("[data-focus-on-load]");
+    Array.prototype.forEach.call(document.querySelectorAll("[data-autofocus], [data-focus-on-load]"),
+      function (element) { element.removeAttribute("data-autofocus"); element.removeAttribute("data-focus-on-load"); });
+    if (!target) return;
+    target.addEventListener("blur", function () { target.removeAttribute("tabindex"); }, { once: true });
+    target.focus();
   });
 
   // Idle time-out warning (WCAG 2.2.1): offer to stay signed in before the session ends.

@@ -24,10 +24,10 @@ from playwright.sync_api import Page
 from werkzeug.serving import make_server
 
 from portal import create_app, demo, migrate
-from portal.sharing import demo as sharing_demo
 from portal.extensions import db
 from portal.identification import demo as identification_demo
 from portal.models import Organisation, Service, User
+from portal.sharing import demo as sharing_demo
 
 from ..support.provider import Provider, running
 from .axe import assert_no_axe_violations
@@ -119,6 +119,9 @@ def _seeded_app(url: str, issuer: str, keys_file: str) -> Flask:
     with app.app_context():
         demo.seed()
         identification_demo.seed(issuer)  # the demo's providers, served by the test provider below
+        # A signed-in person's pages are in their account's language: the demo's accounts read English here, as
+        # the browser does (Accept-Language), so that the tests' words stay the same whoever signs in.
+        db.session.execute(sa.update(User).values(locale="en"))
         db.session.commit()
     return app
 
@@ -177,14 +180,15 @@ def _dispose(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def make_client(live_server: LiveServer) -> Callable[[], str]:
-    """Make a client with the demo plan (8 steps, every state) of their own, in a team of employment services
-    (Maija their contact person), the wellbeing services county and Kela; returns the email address."""
+def make_client(live_server: LiveServer) -> Callable[..., str]:
+    """Make a client with the demo plan (8 steps, every state) of their own, or with no plan yet
+    (`with_plan=False`), whose account is in `locale`, in a team of employment services (Maija their contact
+    person), the wellbeing services county and Kela; returns the email address."""
 
-    def make(with_plan: bool = True, name: str = FRESH_NAME) -> str:
-        return _off_the_event_loop(lambda: _make(with_plan, name))
+    def make(with_plan: bool = True, locale: str = "en", name: str = FRESH_NAME) -> str:
+        return _off_the_event_loop(lambda: _make(with_plan, locale, name))
 
-    def _make(with_plan: bool, name: str) -> str:
+    def _make(with_plan: bool, locale: str, name: str) -> str:
         with live_server.app.app_context():
             template = db.session.scalar(sa.select(User).where(User.email == CLIENT))
             caseworker = db.session.scalar(sa.select(User).where(User.email == STAFF))
@@ -192,12 +196,12 @@ def make_client(live_server: LiveServer) -> Callable[[], str]:
             orgs = {org.code: org for org in db.session.scalars(sa.select(Organisation))}
             services = {service.code: service for service in db.session.scalars(sa.select(Service))}
             email = f"e2e-{uuid.uuid4().hex[:12]}@example.fi"
-            client = User(id=uuid.uuid4(), email=email, full_name=name, role="client", locale="en",
+            client = User(id=uuid.uuid4(), email=email, full_name=name, role="client", locale=locale,
                           password_hash=template.password_hash)  # the demo password, hashed once by seed()
             db.session.add(client)
             db.session.flush()
             if with_plan:
-                demo.make_plan(client, "en", orgs, services, caseworker)
+                demo.make_plan(client, locale, orgs, services, caseworker)
             sharing_demo.make_team(client, ("vantaa-employment", "vakehyva", "kela"))
             db.session.commit()
         return email
@@ -240,7 +244,8 @@ def people(aino: Person, caseworker: Person, make_client: Callable[[], str]) -> 
     from .states import People
 
     return People(aino=aino, caseworker=caseworker,
-                  fresh=lambda: Person(email=make_client(), password=PASSWORD, name=FRESH_NAME))
+                  fresh=lambda: Person(email=make_client(), password=PASSWORD, name=FRESH_NAME),
+                  new=lambda: Person(email=make_client(with_plan=False), password=PASSWORD, name=FRESH_NAME))
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """Page objects that find things as a screen-reader user does: by role and accessible name, by label, by heading.
 
-The one exception is the polite live region, which has no name of its own (it is a status region like the
-banners); it is found by its id.
+The one exception is the polite live region, which has no name of its own (a status region); it is found by
+its id.
 """
 
 from __future__ import annotations
@@ -43,8 +43,23 @@ class Portal:
 
     # Header
     @property
+    def menu(self) -> Locator:
+        """Signed in, on a phone: the header's "Menu", a <details> (the header's only group; its <summary> is
+        read out as a button, "Menu, collapsed") that holds the language links and signing out."""
+        return self.page.get_by_role("banner").get_by_role("group")
+
+    def open_menu(self) -> None:
+        """Open the header's menu if the page has one showing and it is closed (on wider screens and before
+        signing in the language links and signing out are in the header itself)."""
+        menu = self.menu
+        if menu.count() and menu.is_visible() and not menu.evaluate("details => details.open"):
+            menu.locator("summary").click()
+            expect(menu.get_by_role("navigation")).to_be_visible()
+
+    @property
     def language_switch(self) -> Locator:
         # The header's only navigation; its name is in the page's language.
+        self.open_menu()
         return self.page.get_by_role("banner").get_by_role("navigation")
 
     def language_link(self, name: str) -> Locator:
@@ -55,6 +70,7 @@ class Portal:
         return self.language_switch.get_by_role("listitem").locator("[aria-current='true']")
 
     def sign_out_button(self) -> Locator:
+        self.open_menu()
         return self.page.get_by_role("banner").get_by_role("button", name=re.compile("^(Sign out|Kirjaudu ulos|Logga ut)$"))
 
     def sign_out(self) -> SignedOutPage:
@@ -79,7 +95,8 @@ class Portal:
         return self.error_summary.get_by_role("link", name=message)
 
     def banner(self, text: str | re.Pattern[str]) -> Locator:
-        return self.main.get_by_role("status").filter(has_text=text)
+        """A message after a redirect: GOV.UK's notification banner, an alert focused when the page loads."""
+        return self.main.get_by_role("alert").filter(has_text=text)
 
     @property
     def live_region(self) -> Locator:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page, expect
 
+from .booking_pages import BookingQuestion
 from .conftest import Person
 from .pages import (
     AccessibilityPage,
@@ -35,6 +36,7 @@ class People:
     aino: Person  # read-only
     caseworker: Person
     fresh: Callable[[], Person]  # a client of their own, for states that change data
+    new: Callable[[], Person]  # a client of their own with no plan yet
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,29 @@ def _session_warning(page: Page, people: People) -> None:
     expect(dialog.get_by_role("button", name="Stay signed in")).to_be_visible()
 
 
+def _home_without_a_plan(page: Page, people: People) -> None:
+    person = people.new()
+    home = sign_in(page, person.email, person.password)
+    expect(home.main.get_by_role("link", name="Book your first meeting")).to_be_visible()
+
+
+def _header_menu_open(page: Page, people: People) -> None:
+    home = sign_in(page, people.aino.email, people.aino.password)
+    home.open_menu()
+    expect(home.menu.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def _time_with_a_place_in_finnish(page: Page, people: People) -> None:
+    """Employment services' place is given in Finnish only: an English page marks it with lang="fi"."""
+    sign_in(page, people.aino.email, people.aino.password)
+    page.goto("/appointments/book")
+    for choice in ("Vantaa Employment Services", None):
+        question = BookingQuestion(page)
+        (question.option(choice) if choice else question.options.first).check()
+        question.continue_button.click()
+    expect(page.locator("main [lang='fi']").first).to_have_text("Kielotie 13, Vantaa")
+
+
 STATES = [
     State("sign-in", _sign_in_empty),
     State("sign-in-with-errors", _sign_in_errors),
@@ -186,4 +211,7 @@ STATES = [
     State("change-password-with-errors", _change_password_errors),
     State("staff-front-page", _staff_home),
     State("session-warning-dialog", _session_warning),
+    State("home-without-a-plan", _home_without_a_plan),
+    State("header-menu-open", _header_menu_open),
+    State("choose-a-time-with-a-place-in-finnish", _time_with_a_place_in_finnish),
 ]

@@ -29,7 +29,7 @@ def _count(**where: object) -> int:
 
 
 def test_booking_journey_ends_on_a_confirmation_with_calendar_file(english: PortalClient, jobseeker) -> None:
-    slot = make_slot(topic="Job-search review meeting")
+    slot = make_slot(topic_en="Job-search review meeting")
     check = walk_to_check(english, slot, interpreter="yes", language="Somali")
     assert "Check your answers before booking" in check
     assert "Yes, Somali" in check
@@ -47,9 +47,10 @@ def test_booking_journey_ends_on_a_confirmation_with_calendar_file(english: Port
     ics = english.get(f"/appointments/{appointment.id}/calendar.ics")
     assert ics.mimetype == "text/calendar"
     assert b"TZID=Europe/Helsinki" in ics.data and b"BEGIN:VTIMEZONE" in ics.data
-    reminders = db.session.scalar(select(func.count()).select_from(ReminderOutbox)
-                                  .where(ReminderOutbox.appointment_id == appointment.id))
-    assert reminders == 2  # e-mail 2 days and 2 hours before (no phone number)
+    outbox = db.session.execute(select(ReminderOutbox.channel, ReminderOutbox.kind)
+                                .where(ReminderOutbox.appointment_id == appointment.id)).all()
+    # a confirmation now, and e-mail 2 days and 2 hours before (no phone number)
+    assert sorted(outbox) == [("email", "2d"), ("email", "2h"), ("email", "booked")]
 
 
 def test_days_are_a_list_with_free_times_not_a_date_picker(english: PortalClient) -> None:
@@ -253,7 +254,7 @@ def test_a_past_appointment_not_yet_marked_reads_past_not_booked(english: Portal
     assert ">Past</strong>" in past and ">Booked</strong>" not in listing
     page = english.get(f"/appointments/{appointment.id}").get_data(as_text=True)
     assert ">Past</strong>" in page and ">Booked</strong>" not in page
-    assert "Your team has not yet marked whether you came." in page
+    assert f"{slot.organisation.name_en} has not yet marked whether you came." in page
     db.session.refresh(appointment)
     assert appointment.status == "booked"  # the team can still mark it attended or not
 

@@ -99,7 +99,7 @@ def _slots(world: World, count: int, first_in: timedelta) -> list[uuid.UUID]:
         starts = (utcnow() + first_in).replace(second=0, microsecond=0)
         slots = [Slot(id=uuid.uuid4(), organisation_id=world.organisation_id, staff_id=world.staff_id,
                       created_by_id=world.staff_id, starts_at=starts + timedelta(hours=i),
-                      ends_at=starts + timedelta(hours=i, minutes=45), location="Room 1") for i in range(count)]
+                      ends_at=starts + timedelta(hours=i, minutes=45), location_fi="Room 1") for i in range(count)]
         db.session.add_all(slots)
         db.session.commit()
         return [slot.id for slot in slots]

@@ -64,7 +64,7 @@ def world(race_database_url: str) -> Iterator[World]:
         db.session.flush()
         starts = (utcnow() + timedelta(days=3)).replace(second=0, microsecond=0)
         slot = Slot(organisation_id=org.id, staff_id=staff.id, created_by_id=staff.id, starts_at=starts,
-                    ends_at=starts + timedelta(minutes=45), location="Room 1")
+                    ends_at=starts + timedelta(minutes=45), location_fi="Room 1")
         nearby = Slot(organisation_id=org.id, staff_id=staff.id, created_by_id=staff.id,
                       starts_at=starts + timedelta(hours=1), ends_at=starts + timedelta(hours=1, minutes=45))
         db.session.add_all([slot, nearby])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
@@ -27,7 +28,7 @@ def _publish(client: PortalClient, first: date, last: date, **extra: str) -> obj
     data = {"first_day-day": str(first.day), "first_day-month": str(first.month), "first_day-year": str(first.year),
             "last_day-day": str(last.day), "last_day-month": str(last.month), "last_day-year": str(last.year),
             "weekdays": ["0", "1", "2", "3", "4", "5", "6"], "start_time": "9.00", "end_time": "10.00",
-            "length": "60", "mode": "in_person", "location": "Room 2", "service": "none", "capacity": "1",
+            "length": "60", "mode": "in_person", "location_fi": "Room 2", "service": "none", "capacity": "1",
             "who": "public", **extra}
     return client.post_form("/staff/appointments/slots/new", data)
 
@@ -131,8 +132,8 @@ def test_staff_book_a_follow_up_for_a_client(team_client, staff_client: PortalCl
     day = date.today() + timedelta(days=10)
     response = staff_client.post_form("/staff/appointments/book", {
         "client_email": client.email, "day-day": str(day.day), "day-month": str(day.month),
-        "day-year": str(day.year), "start_time": "13.15", "length": "30", "mode": "phone", "location": "",
-        "topic": "Follow-up", "interpreter_language": "",
+        "day-year": str(day.year), "start_time": "13.15", "length": "30", "mode": "phone", "location_fi": "",
+        "topic_fi": "Follow-up", "interpreter_language": "",
     })
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     appointment = db.session.scalars(select(Appointment).where(Appointment.client_id == client.id)).one()
@@ -294,3 +295,80 @@ def test_a_refused_mark_is_shown_on_screen_with_htmx_and_without(staff_client: P
         as_text=True)
     db.session.refresh(appointment)
     assert appointment.status == "cancelled"
+
+
+def test_a_withdrawn_time_stays_in_its_place_with_an_undo(staff_client: PortalClient, staff_user) -> None:
+    """Without JavaScript: the redirect comes back to the row (its anchor), which says it was withdrawn and
+    offers to publish it again; with htmx, the list swapped in place says so, with focus kept on the row."""
+    slot = make_slot(staff=staff_user)
+    response = staff_client.post_form(f"/staff/appointments/slots/{slot.id}/withdraw")
+    assert response.status_code == 302
+    assert f"withdrawn={slot.id}" in response.location and response.location.endswith(f"#slot-{slot.id}")
+    page = staff_client.get(response.location).get_data(as_text=True)
+    row = page[page.index(f'id="slot-{slot.id}"'):]
+    assert "Withdrawn: clients can no longer book this time." in row
+    assert f'action="/staff/appointments/slots/{slot.id}/publish-again' in row
+    assert "was withdrawn. Clients can no longer book it. You can publish it again." in page  # the banner
+
+    response = staff_client.post_form(f"/staff/appointments/slots/{slot.id}/publish-again",
+                                      headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and body.lstrip().startswith('<div id="day-list">')
+    assert f'data-focus-row="slot-{slot.id}"' in body and "Withdraw time" in body
+    assert "is published again. Clients can book it." in response.headers["HX-Trigger"]
+    db.session.refresh(slot)
+    assert slot.status == "published" and slot.withdrawn_at is None
+
+    response = staff_client.post_form(f"/staff/appointments/slots/{slot.id}/withdraw", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert f'id="slot-{slot.id}"' in body and "Publish again" in body
+    assert "was withdrawn" in response.headers["HX-Trigger"]
+
+
+def test_a_withdrawn_time_shows_only_when_asked_for(staff_client: PortalClient, staff_user) -> None:
+    from portal.appointments.times import local_day
+
+    mine, other = make_slot(staff=staff_user), make_slot()
+    for slot in (mine, other):
+        slot.status = "withdrawn"
+    db.session.flush()
+    day = local_day(mine.starts_at).isoformat()
+    assert f'id="slot-{mine.id}"' not in staff_client.get(f"/staff/appointments?day={day}").get_data(as_text=True)
+    page = staff_client.get(f"/staff/appointments?day={day}&withdrawn={other.id}").get_data(as_text=True)
+    assert f'id="slot-{other.id}"' not in page  # another organisation's time is never shown
+    assert staff_client.post_form(f"/staff/appointments/slots/{other.id}/publish-again").status_code == 404
+
+
+@pytest.mark.parametrize("why", ["started", "clash", "published"])
+def test_a_time_that_cannot_be_published_again_says_why(staff_client: PortalClient, staff_user, why: str) -> None:
+    slot = make_slot(staff=staff_user, starts_in=-timedelta(minutes=5) if why == "started" else None)
+    if why != "published":
+        slot.status = "withdrawn"
+    if why == "clash":
+        make_slot(staff=staff_user, starts_at=slot.starts_at)
+    db.session.flush()
+    response = staff_client.post_form(f"/staff/appointments/slots/{slot.id}/publish-again",
+                                      headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    expected = {"started": "This time has already started, so it cannot be published again.",
+                "clash": "You have already published another time that starts then",
+                "published": "This time is already published."}[why]
+    assert 'role="alert"' in body and expected in body
+    db.session.refresh(slot)
+    assert slot.status == ("published" if why == "published" else "withdrawn")
+
+
+def test_staff_give_the_topic_and_place_in_each_language(staff_client: PortalClient, staff_user) -> None:
+    page = staff_client.get("/staff/appointments/slots/new").get_data(as_text=True)
+    for lang, label in (("fi", "Suomeksi"), ("sv", "På svenska"), ("en", "In English")):
+        assert f'<label class="label label--small" for="topic_{lang}" lang="{lang}">{label}</label>' in page
+        assert re.search(rf'<input[^>]* id="topic_{lang}" lang="{lang}"', page)
+    first = date.today() + timedelta(days=7)
+    response = _publish(staff_client, first, first, topic_sv="Jobbsökningssamtal", topic_en="Job-search review",
+                        location_sv="Rum 2")
+    assert response.status_code == 302
+    slot = db.session.scalars(select(Slot).where(Slot.staff_id == staff_user.id)).one()
+    assert (slot.topic_fi, slot.topic_sv, slot.topic_en) == ("", "Jobbsökningssamtal", "Job-search review")
+    assert (slot.location_fi, slot.location_sv, slot.location_en) == ("Room 2", "Rum 2", "")
+    assert (slot.topic("fi"), slot.topic("fi").lang) == ("Jobbsökningssamtal", "sv")
+    assert (slot.location("en"), slot.location("en").lang) == ("Room 2", "fi")

@@ -30,8 +30,8 @@ def staff_client(client: PortalClient, staff_user) -> PortalClient:  # type: ign
 def _booking(email: str, key: str | None = None, **extra: str) -> dict[str, str]:
     day = date.today() + timedelta(days=10)
     data = {"client_email": email, "day-day": str(day.day), "day-month": str(day.month),
-            "day-year": str(day.year), "start_time": "13.15", "length": "30", "mode": "phone", "location": "",
-            "topic": "Follow-up", "interpreter_language": "", **extra}
+            "day-year": str(day.year), "start_time": "13.15", "length": "30", "mode": "phone", "location_fi": "",
+            "topic_fi": "Follow-up", "interpreter_language": "", **extra}
     if key is not None:
         data["idempotency_key"] = key
     return data
@@ -87,7 +87,7 @@ def test_booking_twice_with_the_same_form_books_once(team_client, staff_client: 
     assert first.status_code == second.status_code == 302, second.get_data(as_text=True)[:3000]
     assert first.headers["Location"] == second.headers["Location"]
     page = staff_client.get(second.headers["Location"]).get_data(as_text=True)
-    assert f"The appointment was booked for {client.full_name}. They will get reminders." in page
+    assert f"The appointment was booked for {client.full_name}. They will get a confirmation and reminders." in page
     assert len(_appointments_of(client)) == 1
     assert len(_internal_slots_of(staff_user)) == 1
     assert str(_appointments_of(client)[0].idempotency_key) == key
@@ -187,7 +187,7 @@ def test_show_the_clients_plan_steps_keeps_the_input_and_books_nothing(staff_cli
     unknown = staff_client.post_form("/staff/appointments/book",
                                      _booking("nobody@example.test", show_steps="yes"))
     assert unknown.status_code == 400
-    assert "No client has this e-mail address. Check the address." in unknown.get_data(as_text=True)
+    assert "No client has this email address. Check the address." in unknown.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("status", ["todo", "cant_do"])
@@ -302,8 +302,9 @@ def test_the_demo_links_ainos_appointment_to_her_employment_services_step(app) -
     assert appointment.slot.organisation_id == employment.id
 
     browser = app.test_client()
-    browser.set_cookie("lang", "en")
     assert browser.sign_in(aino.email, demo.PASSWORD).status_code == 302
+    # Aino's pages are in her account's language (Finnish); she switches to English on our own page.
+    browser.get("/language/en", query_string={"next": "/"}, headers={"Sec-Fetch-Site": "same-origin"})
     page = browser.get(f"/plan/steps/{step.id}").get_data(as_text=True)
     assert "<dt>Your appointment</dt>" in page and f'href="/appointments/{appointment.id}"' in page
 

@@ -55,7 +55,7 @@ def test_a_direct_booking_sent_many_times_at_once_books_once(world: World) -> No
     data = {"csrf_token": CSRF.search(page).group(1), "idempotency_key": key.group(1),  # type: ignore[union-attr]
             "client_email": world.emails[0], "day-day": str(day.day), "day-month": str(day.month),
             "day-year": str(day.year), "start_time": "10.30", "length": "45", "mode": "in_person",
-            "location": "Room 3", "topic": "Follow-up", "interpreter_language": "", "other_needs": ""}
+            "location_fi": "Room 3", "topic_fi": "Follow-up", "interpreter_language": "", "other_needs": ""}
 
     results = _all_at_once(s, f"{world.base_url}/staff/appointments/book", data)
 
@@ -81,13 +81,13 @@ def test_publishing_the_same_times_many_times_at_once_makes_them_once(world: Wor
             "first_day-year": str(first.year),
             "last_day-day": str(last.day), "last_day-month": str(last.month), "last_day-year": str(last.year),
             "weekdays": ["0", "1", "2", "3", "4", "5", "6"], "start_time": "12.00", "end_time": "14.00",
-            "length": "60", "mode": "in_person", "location": "Room 2", "service": "none", "capacity": "1",
+            "length": "60", "mode": "in_person", "location_fi": "Room 2", "service": "none", "capacity": "1",
             "who": "public"}
 
     results = _all_at_once(s, f"{world.base_url}/staff/appointments/slots/new", data)
 
     assert Counter(r.status_code for r in results) == {302: AT_ONCE}
     with world.app.app_context():  # type: ignore[attr-defined]
-        starts = list(db.session.scalars(select(Slot.starts_at).where(Slot.location == "Room 2")))
+        starts = list(db.session.scalars(select(Slot.starts_at).where(Slot.location_fi == "Room 2")))
     assert len(starts) == 7 * 2
     assert len(set(starts)) == len(starts)

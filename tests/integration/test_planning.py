@@ -16,7 +16,16 @@ from sqlalchemy import select, update
 
 from portal.common.i18n import today_in_helsinki
 from portal.extensions import db
-from portal.models import Organisation, Plan, PlanEvent, PlanStep, PlanStepEvent, PlanVersion, TeamNotice, User
+from portal.models import (
+    Organisation,
+    Plan,
+    PlanEvent,
+    PlanStep,
+    PlanStepEvent,
+    PlanVersion,
+    TeamNotice,
+    User,
+)
 
 from ..support.client import PortalClient
 from ..support.factories import (

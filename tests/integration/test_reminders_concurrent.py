@@ -27,8 +27,8 @@ from portal.reminders.senders import LoggingSmsSender
 from portal.reminders.sending import Report, send_due
 
 from ..conftest import TEST_CONFIG
-from ..support.databases import own_database
 from ..support.appointments import make_slot
+from ..support.databases import own_database
 from ..support.factories import ClientFactory, OrganisationFactory, StaffFactory
 from .test_reminders import smtp_server
 
@@ -54,7 +54,8 @@ def own_app(reminders_database_url: str) -> Iterator[Flask]:
 
 
 def _book_committed(app: Flask, count: int) -> list[uuid.UUID]:
-    """Appointments 3 days ahead (e-mail only), committed; returns the ids of their 2-day e-mail reminders."""
+    """Appointments 3 days ahead (e-mail only), committed; returns the ids of their 2-day e-mail reminders and
+    of their booking confirmations, which go through the same outbox."""
     with app.app_context():
         staff = StaffFactory(organisation_id=OrganisationFactory().id)
         appointments = []
@@ -64,9 +65,10 @@ def _book_committed(app: Flask, count: int) -> list[uuid.UUID]:
             appointments.append(queries.book(slot, client, client, None, queries.Needs()))
         db.session.flush()
         ids = list(db.session.scalars(select(ReminderOutbox.id).where(
-            ReminderOutbox.appointment_id.in_([a.id for a in appointments]), ReminderOutbox.kind == "2d")))
+            ReminderOutbox.appointment_id.in_([a.id for a in appointments]),
+            ReminderOutbox.kind.in_(("2d", "booked")))))
         db.session.commit()
-        assert len(ids) == count
+        assert len(ids) == 2 * count
         return ids
 
 
@@ -92,18 +94,18 @@ def test_two_runs_at_once_send_each_reminder_exactly_once(own_app: Flask) -> Non
             expected += ids
             reports = _runs_at_once(own_app, utcnow() + timedelta(days=1, hours=1))
             print(f"\nround {round_}: sent per run {[r.sent for r in reports]}")
-            assert sum(r.sent for r in reports) == APPOINTMENTS, reports
+            assert sum(r.sent for r in reports) == 2 * APPOINTMENTS, reports
             assert not any(r.failed or r.unknown or r.errors for r in reports), reports
             assert len(inbox.messages) == len(expected)
 
-        ids_sent = Counter(message["Message-ID"] for message in inbox.messages)
-        assert ids_sent == Counter(f"<reminder-{row_id}@jobseekers-portal>" for row_id in expected)
+        ids_sent = Counter(message["Message-ID"].split("-", 1)[1] for message in inbox.messages)
+        assert ids_sent == Counter(f"{row_id}@jobseekers-portal>" for row_id in expected)
 
     with own_app.app_context():
         rows = db.session.scalars(select(ReminderOutbox).where(ReminderOutbox.id.in_(expected))).all()
         assert {(row.status, row.attempts) for row in rows} == {("sent", 1)}
         events = db.session.scalar(select(func.count()).select_from(AppointmentEvent)
-                                   .where(AppointmentEvent.kind == "reminder_sent"))
+                                   .where(AppointmentEvent.kind.in_(("reminder_sent", "confirmation_sent"))))
         assert events == len(expected)
         # the 2-hour reminders are not due yet: untouched
         later = db.session.scalars(select(ReminderOutbox.status).where(ReminderOutbox.kind == "2h")).all()
@@ -116,7 +118,8 @@ def test_a_row_another_run_holds_is_skipped_not_waited_for(own_app: Flask) -> No
             pytest.skip("row locks and SKIP LOCKED are PostgreSQL's; SQLite has one writer at a time")
     with smtp_server(own_app) as inbox:
         now = utcnow() + timedelta(days=1, hours=1)
-        # the only rows due at `now` (an earlier test's are sent, the 2-hour ones not due yet)
+        # the only rows due at `now`: these bookings' confirmations and 2-day reminders (an earlier test's are
+        # sent, the 2-hour ones not due yet)
         ids = _book_committed(own_app, 3)
         with own_app.app_context():
             held = ids[0]
@@ -132,11 +135,11 @@ def test_a_row_another_run_holds_is_skipped_not_waited_for(own_app: Flask) -> No
             finally:
                 transaction.rollback()
                 locker.close()
-        assert report.sent == 2 and not report.errors, report
-        sent_ids = {message["Message-ID"] for message in inbox.messages}
-        assert f"<reminder-{held}@jobseekers-portal>" not in sent_ids
+        assert report.sent == len(ids) - 1 and not report.errors, report
+        sent_ids = {message["Message-ID"].split("-", 1)[1] for message in inbox.messages}
+        assert f"{held}@jobseekers-portal>" not in sent_ids
         with own_app.app_context():
             assert db.session.get(ReminderOutbox, held).status == "pending"  # type: ignore[union-attr]
             assert send_due(now=now).sent == 1  # released: the next run sends it
-        ids_sent = Counter(message["Message-ID"] for message in inbox.messages)
-        assert ids_sent == Counter(f"<reminder-{row_id}@jobseekers-portal>" for row_id in ids)
+        ids_sent = Counter(message["Message-ID"].split("-", 1)[1] for message in inbox.messages)
+        assert ids_sent == Counter(f"{row_id}@jobseekers-portal>" for row_id in ids)

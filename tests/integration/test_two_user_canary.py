@@ -163,6 +163,8 @@ PAGES = [
     Page("client", "appointments.cant_come", lambda w: f"/appointments/{w.booked.id}/cant-come"),
     Page("client", "appointments.cancelled", lambda w: f"/appointments/{w.cancelled.id}/cancelled"),
     Page("client", "appointments.reschedule", lambda w: f"/appointments/{w.booked.id}/reschedule"),
+    # an empty answer brings the interpreter offer back with its error
+    Page("client", "appointments.add_interpreter", lambda w: f"/appointments/{w.booked.id}/interpreter", "POST"),
     Page("client", "appointments.book", lambda w: "/appointments/book"),
     Page("client", "appointments.choose_day", lambda w: "/appointments/book/day"),
     Page("client", "appointments.choose_time", lambda w: "/appointments/book/time"),
@@ -205,7 +207,7 @@ PAGES = [
     Page("staff", "auth.session_status", lambda w: "/session/status"),
 ]
 # Reached only by a redirect elsewhere, or ending the session: nothing personal of their own to show.
-NOT_A_PAGE = {"auth.sign_out", "staff_appointments.withdraw"}
+NOT_A_PAGE = {"auth.sign_out", "staff_appointments.withdraw", "staff_appointments.restore"}
 
 
 @pytest.fixture()

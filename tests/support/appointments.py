@@ -27,9 +27,9 @@ def make_slot(starts_in: timedelta | None = None, *, organisation_id: uuid.UUID 
     if starts is None:
         starts = three_days_ahead_at_ten() if starts_in is None else (utcnow() + starts_in).replace(second=0,
                                                                                                     microsecond=0)
+    fields = {"location_fi": "Kielotie 13, Vantaa", **fields}
     slot = Slot(id=uuid.uuid4(), organisation_id=staff.organisation_id, staff_id=staff.id,
-                created_by_id=staff.id, starts_at=starts, ends_at=starts + timedelta(minutes=45),
-                location="Kielotie 13, Vantaa", **fields)
+                created_by_id=staff.id, starts_at=starts, ends_at=starts + timedelta(minutes=45), **fields)
     db.session.add(slot)
     db.session.flush()
     return slot

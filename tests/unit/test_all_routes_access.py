@@ -18,6 +18,7 @@ PUBLIC_ENDPOINTS = {
     "identification.jwks",
     "identification.start",
     "pages.accessibility",
+    "pages.favicon",
     "pages.healthz",
     "static",
 }

@@ -45,7 +45,7 @@ def test_slots_in_the_spring_gap_are_skipped() -> None:
 def _appointment(starts: datetime) -> Appointment:
     org = Organisation(id=uuid.uuid4(), code="x", name_fi="Virasto", name_sv="Verket", name_en="Agency")
     slot = Slot(id=uuid.uuid4(), organisation_id=org.id, starts_at=starts, ends_at=starts + timedelta(minutes=45),
-                mode="in_person", location="Room 1", topic="", capacity=1)
+                mode="in_person", location_fi="Room 1", capacity=1)
     slot.organisation, slot.service = org, None
     appointment = Appointment(id=uuid.uuid4(), slot_id=slot.id, status="booked", created_at=starts)
     appointment.slot = slot

@@ -22,3 +22,13 @@ def test_no_inline_styles_or_scripts_in_templates() -> None:
         assert " style=" not in text, template
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), template
         assert not re.search(r"\son[a-z]+=", text), template
+
+
+def test_long_words_break_with_hyphens_in_their_own_language() -> None:
+    """Finnish compounds break with a hyphen by the rules of the text's lang (set on <html> and on text in
+    another language), not anywhere in the middle."""
+    css = (ROOT / "static/css/portal.css").read_text()
+    body = css[css.index("\nbody {"):]
+    body = body[:body.index("}")]
+    assert "hyphens: auto;" in body and "-webkit-hyphens: auto;" in body
+    assert '<html lang="{{ locale_code() }}">' in (ROOT / "templates/base.html").read_text()
