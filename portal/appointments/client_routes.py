@@ -13,6 +13,7 @@ from ..common.access import client_only, roles
 from ..common.database import writes_on_get
 from ..common.i18n import format_date, locale_code
 from ..common.rendering import render_page
+from ..common.security import expired_token_brings_form_back
 from ..models import Appointment, AppointmentStatus, Role, Slot, User, utcnow
 from . import ics, queries
 from .forms import CancelAppointmentForm, CantComeForm, ChooseForm, ConfirmForm, DayForm, NeedsForm, TimeForm
@@ -95,6 +96,7 @@ def _book_url(journey: Journey) -> str:
 
 
 @bp.route("/book", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def book() -> Response:
     journey = Journey.load()
@@ -126,6 +128,7 @@ def _choice_or_restart(journey: Journey) -> tuple[uuid.UUID, uuid.UUID | None] |
 
 
 @bp.route("/book/day", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def choose_day() -> Response:
     journey = Journey.load()
@@ -151,6 +154,7 @@ def _slot_choices(journey: Journey, choice: tuple[uuid.UUID, uuid.UUID | None]) 
 
 
 @bp.route("/book/time", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def choose_time() -> Response:
     journey = Journey.load()
@@ -187,6 +191,7 @@ def _is_day(value: str) -> bool:
 
 
 @bp.route("/book/needs", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def needs() -> Response:
     journey = Journey.load()
@@ -214,6 +219,7 @@ def _unavailable(slot: Slot | None, refusal: Refusal, journey: Journey) -> Respo
 
 
 @bp.route("/book/check", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def check() -> Response:
     client = _client()
@@ -306,12 +312,14 @@ def _cancel(appointment_id: uuid.UUID, cant_come: bool) -> Response:
 
 
 @bp.route("/<uuid:appointment_id>/cancel", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def cancel(appointment_id: uuid.UUID) -> Response:
     return _cancel(appointment_id, cant_come=False)
 
 
 @bp.route("/<uuid:appointment_id>/cant-come", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def cant_come(appointment_id: uuid.UUID) -> Response:
     return _cancel(appointment_id, cant_come=True)

@@ -15,6 +15,7 @@ from ..common.access import roles
 from ..common.i18n import format_date, locale_code, today_in_helsinki
 from ..common.ids import parse_uuid
 from ..common.rendering import announce, render_page, wants_fragment
+from ..common.security import expired_token_brings_form_back
 from ..models import Appointment, AppointmentStatus, PlanStep, Role, User, utcnow
 from ..plan.forms import REASON_LABELS
 from . import staff_queries
@@ -100,6 +101,7 @@ def _spec(form: PublishForm) -> NewSlots:
 
 
 @bp.route("/slots/new", methods=["GET", "POST"])
+@expired_token_brings_form_back
 def publish() -> Response:
     staff = _staff()
     form = PublishForm()
@@ -141,6 +143,7 @@ def _published_message(done: staff_queries.Published) -> str:
 
 
 @bp.post("/slots/<uuid:slot_id>/withdraw")
+@expired_token_brings_form_back
 def withdraw(slot_id: uuid.UUID) -> Response:
     staff = _staff()
     slot = staff_queries.own_slot(slot_id, staff.organisation_id)
@@ -181,11 +184,13 @@ def _mark(appointment_id: uuid.UUID, to: AppointmentStatus, message: str) -> Res
 
 
 @bp.post("/<uuid:appointment_id>/attended")
+@expired_token_brings_form_back
 def mark_attended(appointment_id: uuid.UUID) -> Response:
     return _mark(appointment_id, AppointmentStatus.ATTENDED, _("Marked as attended."))
 
 
 @bp.post("/<uuid:appointment_id>/no-show")
+@expired_token_brings_form_back
 def mark_no_show(appointment_id: uuid.UUID) -> Response:
     return _mark(appointment_id, AppointmentStatus.NO_SHOW, _("Marked as did not attend."))
 
@@ -203,6 +208,7 @@ def _booked(appointment: Appointment, client: User) -> Response:
 
 
 @bp.route("/book", methods=["GET", "POST"])
+@expired_token_brings_form_back
 def book_for_client() -> Response:
     """No personal data in the address: a link may name the client by their id (?client=<uuid>), never by
     e-mail. Once the client is known, their open plan steps are offered to link the appointment to."""

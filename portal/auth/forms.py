@@ -20,10 +20,6 @@ class SignInForm(PortalForm):
     )
 
 
-class SessionForm(PortalForm):
-    """A form with only its CSRF token: sign out, stay signed in."""
-
-
 class ChangePasswordForm(PortalForm):
     current_password = PasswordField(
         _l("Current password"),

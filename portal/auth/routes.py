@@ -13,9 +13,10 @@ from ..common.database import writes_on_get
 from ..common.i18n import LANGUAGE_COOKIE
 from ..common.redirects import safe_next
 from ..common.rendering import render_page
+from ..common.security import expired_token_brings_form_back
 from ..extensions import limiter, login_manager
 from . import queries
-from .forms import ChangePasswordForm, SessionForm, SignInForm
+from .forms import ChangePasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
 login_manager.user_loader(queries.signed_in_user)
@@ -31,6 +32,7 @@ def _failed(response: Response) -> bool:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @public
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
@@ -76,7 +78,7 @@ def signed_out() -> Response:
 
 @bp.post("/session/extend")
 def extend_session() -> Response:
-    SessionForm().validate_on_submit()  # the guard has already refreshed the idle timer
+    # the CSRF guard has checked the token, and the session guard has already refreshed the idle timer
     if request.headers.get("HX-Request"):
         return jsonify(seconds_left=sessions.seconds_left(), csrf_token=generate_csrf())
     flash(_("You are still signed in."), "success")
@@ -89,6 +91,7 @@ def session_status() -> Response:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@expired_token_brings_form_back
 def change_password() -> Response:
     form = ChangePasswordForm()
     user = current_user._get_current_object()

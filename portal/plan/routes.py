@@ -10,6 +10,7 @@ from ..appointments.view import STATUS_WORDS as APPOINTMENT_STATUS_WORDS
 from ..common.access import client_only, roles
 from ..common.i18n import today_in_helsinki
 from ..common.rendering import announce, render_page, wants_fragment
+from ..common.security import expired_token_brings_form_back
 from ..models import PlanStep, Role, StepStatus, User
 from . import queries
 from .forms import REASON_LABELS, AddStepForm, CantDoForm, StepActionForm
@@ -57,18 +58,21 @@ def _change(step_id: uuid.UUID, to_status: StepStatus, message: str) -> Response
 
 
 @bp.post("/steps/<uuid:step_id>/done")
+@expired_token_brings_form_back
 @client_only
 def mark_done(step_id: uuid.UUID) -> Response:
     return _change(step_id, StepStatus.DONE, _("“%(title)s” is marked as done."))
 
 
 @bp.post("/steps/<uuid:step_id>/not-done")
+@expired_token_brings_form_back
 @client_only
 def mark_not_done(step_id: uuid.UUID) -> Response:
     return _change(step_id, StepStatus.TODO, _("“%(title)s” is marked as not done."))
 
 
 @bp.route("/steps/<uuid:step_id>/cant-do", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def cant_do(step_id: uuid.UUID) -> Response:
     step = _own_step(step_id)
@@ -99,6 +103,7 @@ def step(step_id: uuid.UUID) -> Response:
 
 
 @bp.route("/steps/new", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def add_step() -> Response:
     plan = queries.current_plan(_client().id)
