@@ -1,4 +1,5 @@
-"""Configuration from environment variables, with defaults that are safe for a local demo."""
+"""Configuration from environment variables, with defaults that are safe in production. The local demo
+(scripts/demo) turns off what needs HTTPS: PORTAL_SECURE_COOKIES=0."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def from_environment() -> dict[str, object]:
         "SESSION_COOKIE_NAME": "portal_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _env_bool("PORTAL_SECURE_COOKIES", False),
+        # Secure (HTTPS only) and then named with the __Host- prefix (common/sessions.py)
+        "SESSION_COOKIE_SECURE": _env_bool("PORTAL_SECURE_COOKIES", True),
         "REMEMBER_COOKIE_DURATION": 0,
         "SESSION_IDLE_MINUTES": int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "20")),
         "SESSION_MAX_HOURS": int(os.environ.get("PORTAL_SESSION_MAX_HOURS", "12")),
@@ -54,10 +56,12 @@ def from_environment() -> dict[str, object]:
         "WTF_CSRF_TIME_LIMIT": int(os.environ.get("PORTAL_CSRF_TIME_LIMIT", "3600")),
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        # Sign-in counters (common/limits.py): shared by every process and server through Redis
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": False,
         "RATELIMIT_ENABLED": _env_bool("PORTAL_RATELIMIT_ENABLED", True),
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS",
+                                                              "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ACCOUNT", "30 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         "TRUSTED_PROXY_COUNT": int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "0")),
         "FEEDBACK_EMAIL": os.environ.get("PORTAL_FEEDBACK_EMAIL", "saavutettavuus@example.fi"),
@@ -78,3 +82,14 @@ def from_environment() -> dict[str, object]:
         "SMS_SENDER": os.environ.get("SMS_SENDER", "portal.reminders.senders:LoggingSmsSender"),
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://localhost:5000"),
     }
+
+
+def unshared_counters(workers: int, environ: dict[str, str] | None = None) -> str | None:
+    """Why more than one worker process must not start, if it must not: each would count sign-in tries on
+    its own and so multiply the limits (gunicorn.conf.py asks this before it starts any)."""
+    env = os.environ if environ is None else environ
+    throttled = (env.get("PORTAL_RATELIMIT_ENABLED") or "1").strip().lower() in {"1", "true", "yes", "on"}
+    if workers > 1 and throttled and not env.get("REDIS_URL"):
+        return (f"{workers} worker processes would each count sign-in tries on their own, multiplying the "
+                "limits. Set REDIS_URL (the store every process and server shares), or run one worker.")
+    return None

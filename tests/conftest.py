@@ -51,6 +51,8 @@ TEST_CONFIG = {
     "SECRET_KEY": "test-secret-key-not-for-production",
     "RATELIMIT_STORAGE_URI": "memory://",
     "SERVER_NAME": None,
+    # Tests speak plain http, as the local demo does (test_security_sign_in.py checks the secure default).
+    "SESSION_COOKIE_SECURE": False,
 }
 
 
@@ -88,6 +90,6 @@ def client(app: Flask) -> PortalClient:
 def _reset_rate_limits(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "app" in request.fixturenames:
-        from portal.extensions import limiter
+        from portal.common import limits
 
-        limiter.reset()
+        limits.reset(request.getfixturevalue("app"))
