@@ -201,9 +201,9 @@ def _step_label(step: PlanStep) -> str:
     return _("%(title)s (to do)", title=step.title)
 
 
-def _booked(appointment: Appointment, client: User) -> Response:
-    flash(_("The appointment was booked for %(name)s. They will get reminders.", name=client.full_name),
-          "success")
+def _booked(appointment: Appointment) -> Response:
+    # the message travels in the session cookie, which can be read: it names nobody
+    flash(_("The appointment was booked. The client will get reminders."), "success")
     return redirect(url_for("staff_appointments.day", day=_local_day(appointment.slot.starts_at)))
 
 
@@ -220,7 +220,7 @@ def book_for_client() -> Response:
         if named is not None:
             form.client_email.data = named.email
     elif (done := staff_queries.booked_with_key(form.key(), staff.id)) is not None:
-        return _booked(done, done.client)  # sent twice: the same result, nothing booked twice
+        return _booked(done)  # sent twice: the same result, nothing booked twice
     client = staff_queries.client_by_email(form.client_email.data) if form.client_email.data else None
     steps = staff_queries.open_steps(client.id, staff.organisation_id) if client is not None else []
     form.plan_step.choices = [("none", _("No plan step"))] + [(str(s.id), _step_label(s)) for s in steps]
@@ -251,7 +251,7 @@ def book_for_client() -> Response:
                 form.location.data or "", form.topic.data or "", needs, form.key() or uuid.uuid4(), step,
             )
             if appointment is not None:
-                return _booked(appointment, client)
+                return _booked(appointment)
             form.idempotency_key.data = str(uuid.uuid4())
             form.client_email.errors = [_("The appointment could not be booked. Check the details and book "
                                           "again.")]

@@ -43,17 +43,18 @@ def index() -> Response:
     return _plan_page()
 
 
-def _change(step_id: uuid.UUID, to_status: StepStatus, message: str) -> Response:
+def _change(step_id: uuid.UUID, to_status: StepStatus, message: str, banner: str) -> Response:
+    """`message` (with the step's title) is read out after an htmx swap; `banner` is shown after a redirect:
+    it travels in the session cookie, which can be read, so it names no step."""
     step = _own_step(step_id)
     form = StepActionForm()
     if not form.validate_on_submit():
         error = _("Nothing was saved because the page was open for a long time. Try again.")
         return _plan_page(error=error, status=200 if wants_fragment() else 400)
     queries.change_status(step, _client(), to_status)
-    text = message % {"title": step.title}
     if wants_fragment():
-        return announce(_plan_page(), text)
-    flash(text, "success")
+        return announce(_plan_page(), message % {"title": step.title})
+    flash(banner, "success")
     return redirect(url_for("plan.index", _anchor=f"step-{step.id}"))
 
 
@@ -61,14 +62,15 @@ def _change(step_id: uuid.UUID, to_status: StepStatus, message: str) -> Response
 @expired_token_brings_form_back
 @client_only
 def mark_done(step_id: uuid.UUID) -> Response:
-    return _change(step_id, StepStatus.DONE, _("“%(title)s” is marked as done."))
+    return _change(step_id, StepStatus.DONE, _("“%(title)s” is marked as done."), _("The step is marked as done."))
 
 
 @bp.post("/steps/<uuid:step_id>/not-done")
 @expired_token_brings_form_back
 @client_only
 def mark_not_done(step_id: uuid.UUID) -> Response:
-    return _change(step_id, StepStatus.TODO, _("“%(title)s” is marked as not done."))
+    return _change(step_id, StepStatus.TODO, _("“%(title)s” is marked as not done."),
+                   _("The step is marked as not done."))
 
 
 @bp.route("/steps/<uuid:step_id>/cant-do", methods=["GET", "POST"])
@@ -79,8 +81,7 @@ def cant_do(step_id: uuid.UUID) -> Response:
     form = CantDoForm()
     if form.validate_on_submit():
         queries.change_status(step, _client(), StepStatus.CANT_DO, form.reason.data, form.detail.data)
-        flash(_("Your team has been told that you can't do “%(title)s”. They will contact you.", title=step.title),
-              "success")
+        flash(_("Your team has been told that you can't do this step. They will contact you."), "success")
         return redirect(url_for("plan.step", step_id=step.id))
     return render_page("plan/cant_do.html", step=step, form=form, status=400 if form.errors else 200)
 
@@ -113,6 +114,6 @@ def add_step() -> Response:
     if form.validate_on_submit():
         step = queries.add_step(plan, _client(), form.title.data or "", form.description.data or "",
                                 form.due_date.data)
-        flash(_("Your step “%(title)s” has been added to your plan.", title=step.title), "success")
+        flash(_("Your step has been added to your plan."), "success")
         return redirect(url_for("plan.index", _anchor=f"step-{step.id}"))
     return render_page("plan/add_step.html", form=form, status=400 if form.errors else 200)

@@ -87,7 +87,7 @@ def test_booking_twice_with_the_same_form_books_once(staff_client: PortalClient,
     assert first.status_code == second.status_code == 302, second.get_data(as_text=True)[:3000]
     assert first.headers["Location"] == second.headers["Location"]
     page = staff_client.get(second.headers["Location"]).get_data(as_text=True)
-    assert f"The appointment was booked for {client.full_name}. They will get reminders." in page
+    assert "The appointment was booked. The client will get reminders." in page
     assert len(_appointments_of(client)) == 1
     assert len(_internal_slots_of(staff_user)) == 1
     assert str(_appointments_of(client)[0].idempotency_key) == key
