@@ -23,7 +23,7 @@ def _secret_key() -> str:
     key = os.environ.get("PORTAL_SECRET_KEY")
     if key:
         return key
-    INSTANCE_DIR.mkdir(exist_ok=True)
+    INSTANCE_DIR.mkdir(mode=0o700, exist_ok=True)
     key_file = INSTANCE_DIR / "secret_key"
     if not key_file.exists():
         tmp = key_file.with_suffix(f".{os.getpid()}.tmp")
@@ -34,7 +34,7 @@ def _secret_key() -> str:
 
 
 def default_database_url() -> str:
-    INSTANCE_DIR.mkdir(exist_ok=True)
+    INSTANCE_DIR.mkdir(mode=0o700, exist_ok=True)
     return f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
 
 

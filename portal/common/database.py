@@ -10,11 +10,12 @@ route's cost), and this app has no async engine. What is left is a few lines of 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -26,6 +27,7 @@ class Database:
     """`db.engine`, `db.sessionmaker` and `db.session` of the current app."""
 
     def init_app(self, app: Flask) -> None:
+        private_sqlite_file(app.config["DATABASE_URL"])
         engine = create_engine(app.config["DATABASE_URL"], **app.config.get("DATABASE_ENGINE_OPTIONS", {}))
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
@@ -83,6 +85,18 @@ def _request_may_write() -> bool:
         return True
     view = current_app.view_functions.get(request.endpoint or "")
     return bool(getattr(view, "writes_on_get", False))
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600; SQLite gives its -wal and -shm files
+    the same), before SQLite creates it with the process's umask (usually readable by everyone)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    try:
+        os.close(os.open(parsed.database, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _configure_sqlite(engine: Engine) -> None:
