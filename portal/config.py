@@ -81,6 +81,8 @@ def from_environment() -> dict[str, object]:
         "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "30")),
         "SMS_SENDER": os.environ.get("SMS_SENDER", "portal.reminders.senders:LoggingSmsSender"),
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://localhost:5000"),
+        # Upcoming appointments a client may book online with one organisation (0: no limit); staff may book more
+        "MAX_UPCOMING_PER_ORGANISATION": int(os.environ.get("PORTAL_MAX_UPCOMING_APPOINTMENTS", "3")),
     }
 
 

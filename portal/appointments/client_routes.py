@@ -15,10 +15,11 @@ from ..common.i18n import format_date, locale_code
 from ..common.rendering import render_page
 from ..common.security import expired_token_brings_form_back
 from ..models import Appointment, AppointmentStatus, Role, Slot, User, utcnow
-from . import ics, queries
+from . import client_limits, ics, queries
+from .client_limits import Conflict
 from .forms import CancelAppointmentForm, CantComeForm, ChooseForm, ConfirmForm, DayForm, NeedsForm, TimeForm
 from .journey import Journey
-from .queries import AlreadyChanged, Needs, Refusal
+from .queries import AlreadyChanged, Needs, Refusal, Refused
 from .view import STATUS_WORDS, day_label, day_of, split, template_helpers, time_label
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
@@ -218,6 +219,16 @@ def _unavailable(slot: Slot | None, refusal: Refusal, journey: Journey) -> Respo
                        alternatives=alternatives, journey=journey, status=status)
 
 
+def _in_the_way(slot: Slot, found: Conflict, journey: Journey) -> Response:
+    """One of the client's own appointments is in the way: which one, and what to do instead (409)."""
+    alternatives = queries.nearest_free(slot, utcnow()) if found.kind == "clash" else []
+    form = TimeForm()
+    form.slot.choices = [(str(s.id), time_label(s)) for s in alternatives]
+    return render_page("appointments/unavailable.html", refusal=found.kind, slot=slot, form=form,
+                       alternatives=alternatives, journey=journey, clash=found.appointment, count=found.count,
+                       status=409)
+
+
 @bp.route("/book/check", methods=["GET", "POST"])
 @expired_token_brings_form_back
 @client_only
@@ -235,6 +246,8 @@ def check() -> Response:
         return redirect(_book_url(journey))
     replaces = queries.client_appointment(journey.replaces_id(), client.id) if journey.replaces else None
     slot, refusal = queries.slot_for_client(slot_id, utcnow())
+    in_the_way = (client_limits.conflict(slot, client, utcnow(), replaces)
+                  if slot is not None and refusal is None else None)  # said sooner; queries.book makes sure
     if form.validate_on_submit():
         if form.key() is None or form.slot_id.data != str(slot_id):
             flash(_("Your answers changed in another window. Check them again before you book."), "info")
@@ -242,6 +255,8 @@ def check() -> Response:
         if refusal is not None:
             return _unavailable(slot, refusal, journey)
         assert slot is not None
+        if in_the_way is not None:
+            return _in_the_way(slot, in_the_way, journey)
         if journey.replaces and replaces is None:
             abort(404)  # not this client's appointment: the move is not turned into a new booking
         if replaces is not None and replaces.status != AppointmentStatus.BOOKED:
@@ -257,12 +272,16 @@ def check() -> Response:
         except AlreadyChanged:
             assert replaces is not None
             return _already_changed(replaces.id)
+        except Refused as refused:  # booked in another window a moment before
+            return _in_the_way(slot, refused.conflict, journey)
         if booked is None:
             return _unavailable(slot, Refusal.TAKEN, journey)
         Journey.clear()
         return redirect(url_for("appointments.confirmation", appointment_id=booked.id))
     if refusal is not None and not form.errors:
         return _unavailable(slot, refusal, journey)
+    if in_the_way is not None and slot is not None and not form.errors:
+        return _in_the_way(slot, in_the_way, journey)
     form.idempotency_key.data, form.slot_id.data = journey.key, str(slot_id)
     return render_page("appointments/check.html", form=form, slot=slot, journey=journey, replaces=replaces,
                        status=_status(form))

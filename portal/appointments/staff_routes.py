@@ -20,7 +20,7 @@ from ..models import Appointment, AppointmentStatus, PlanStep, Role, User, utcno
 from ..plan.forms import REASON_LABELS
 from . import staff_queries
 from .forms import ConfirmForm
-from .queries import Needs
+from .queries import Needs, Refused
 from .staff_forms import STEP_NOT_ON_THE_LIST, DirectBookForm, PublishForm
 from .staff_queries import NewSlots, NotMarked
 from .times import in_calendar, local_day, local_to_utc
@@ -246,10 +246,16 @@ def book_for_client() -> Response:
             form.start_time.errors = [_("The time must be in the future")]
         else:
             needs = Needs(form.interpreter_language.data or None, form.other_needs.data or None)
-            appointment = staff_queries.book_for_client(
-                staff, client, starts, int(form.length.data or 45), form.mode.data or "in_person",
-                form.location.data or "", form.topic.data or "", needs, form.key() or uuid.uuid4(), step,
-            )
+            try:
+                appointment = staff_queries.book_for_client(
+                    staff, client, starts, int(form.length.data or 45), form.mode.data or "in_person",
+                    form.location.data or "", form.topic.data or "", needs, form.key() or uuid.uuid4(), step,
+                )
+            except Refused:
+                # which appointment is in the way is not said: it may be with another organisation
+                form.start_time.errors = [_("The client already has another appointment at that time. Choose "
+                                            "another time.")]
+                return _book_page(form, client, steps)
             if appointment is not None:
                 return _booked(appointment)
             form.idempotency_key.data = str(uuid.uuid4())

@@ -182,7 +182,7 @@ def test_a_real_static_file_is_cached_for_a_year_also_when_not_modified(client: 
 # --- 11. every on/off setting can be turned off (and on) without stopping the app ----------------------------
 
 SWITCHES = re.findall(r'_env_bool\("([A-Z_]+)"', (config.PROJECT_ROOT / "portal" / "config.py").read_text())
-NUMBERS_WHOSE_ZERO_IS_OFF = ["PORTAL_TRUSTED_PROXY_COUNT"]
+NUMBERS_WHOSE_ZERO_IS_OFF = ["PORTAL_TRUSTED_PROXY_COUNT", "PORTAL_MAX_UPCOMING_APPOINTMENTS"]
 
 
 def test_the_switches_are_found() -> None:
