@@ -7,78 +7,27 @@ gunicorn refuses to start more than one process. The app's database is one of th
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
 import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import pytest
 import requests
 
 from portal import create_app
-from portal.config import PROJECT_ROOT
 from portal.extensions import db
 from portal.models import User
 
 from ..conftest import TEST_CONFIG
+from ..support import live
 from ..support.databases import own_database
 from ..support.factories import _HASH
 
 PEOPLE = 50
 LIMIT = 5
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-
-
-def _redis_or_skip() -> None:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).flushdb()
-    except redis.RedisError as error:
-        pytest.skip(f"needs Redis at TEST_REDIS_URL ({REDIS_URL}) for counters shared by processes: {error}")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-
-
-def _environment(database_url: str, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_URL"}}
-    env.update(DATABASE_URL=database_url, PORTAL_SECRET_KEY="race-secret-key-not-for-production",
-               PORTAL_SECURE_COOKIES="0", WEB_CONCURRENCY="4", PORTAL_THREADS="2", **extra)
-    return env
-
-
-def _gunicorn(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "portal:create_app()"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
 
 
 @pytest.fixture(scope="module")
@@ -94,27 +43,12 @@ def race_database_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server(race_database_url: str) -> Iterator[Server]:
-    _redis_or_skip()
-    port = _free_port()
-    process = _gunicorn(port, _environment(race_database_url, REDIS_URL=REDIS_URL))
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
-        else:
-            _stop(process)
-            pytest.fail(f"gunicorn did not start: {process.stderr.read().decode()[-3000:]}")  # type: ignore[union-attr]
-        yield Server(url, process)
-    finally:
-        _stop(process)
+def server(race_database_url: str) -> Iterator[live.Server]:
+    with live.served(race_database_url, REDIS_URL=live.redis_or_skip()) as running:
+        yield running
 
 
-def _ready(server: Server) -> tuple[requests.Session, str]:
+def _ready(server: live.Server) -> tuple[requests.Session, str]:
     session = requests.Session()
     session.cookies.set("lang", "en")
     found = CSRF.search(session.get(f"{server.url}/sign-in", timeout=30).text)
@@ -122,7 +56,7 @@ def _ready(server: Server) -> tuple[requests.Session, str]:
     return session, found.group(1)
 
 
-def test_fifty_wrong_passwords_at_once_get_exactly_the_limit_of_checks(server: Server) -> None:
+def test_fifty_wrong_passwords_at_once_get_exactly_the_limit_of_checks(server: live.Server) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         ready = list(pool.map(lambda _: _ready(server), range(PEOPLE)))
 
@@ -144,18 +78,18 @@ def test_fifty_wrong_passwords_at_once_get_exactly_the_limit_of_checks(server: S
             assert "The email address or password is wrong" in answer.text
 
 
-def test_the_server_says_nothing_of_its_software_versions(server: Server) -> None:
+def test_the_server_says_nothing_of_its_software_versions(server: live.Server) -> None:
     response = requests.get(f"{server.url}/sign-in", timeout=30)
     assert not re.search(r"\d", response.headers.get("Server", "")), response.headers.get("Server")
     assert "Werkzeug" not in response.headers.get("Server", "")
 
 
 def test_more_than_one_worker_without_a_shared_store_refuses_to_start(race_database_url: str) -> None:
-    process = _gunicorn(_free_port(), _environment(race_database_url))
+    process = live.start(live.free_port(), live.environment(race_database_url))
     try:
         code = process.wait(60)
     except subprocess.TimeoutExpired:
-        _stop(process)
+        live.stop(process)
         pytest.fail("gunicorn started 4 workers with sign-in counters in each process's memory")
     assert code != 0
-    assert "Set REDIS_URL" in process.stderr.read().decode()  # type: ignore[union-attr]
+    assert "Set REDIS_URL" in live.stop(process)
