@@ -29,6 +29,13 @@ from ..support.factories import ClientFactory
 DAY_LATER = utcnow() + timedelta(days=1, minutes=5)  # the 2-day reminder of a time 3 days ahead is due
 
 
+@pytest.fixture(autouse=True)
+def _day_later_from_now() -> None:
+    """Counted from each test's start, not from collection: the whole suite takes longer than five minutes."""
+    global DAY_LATER
+    DAY_LATER = utcnow() + timedelta(days=1, minutes=5)
+
+
 class Inbox:
     """An SMTP server's mailbox that can refuse at a given step, be slow, or answer QUIT badly."""
 
