@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+def _env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) -> bool:
+    value = environ.get(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -86,12 +87,11 @@ def from_environment() -> dict[str, object]:
     }
 
 
-def unshared_counters(workers: int, environ: dict[str, str] | None = None) -> str | None:
+def unshared_counters(workers: int, environ: Mapping[str, str] = os.environ) -> str | None:
     """Why more than one worker process must not start, if it must not: each would count sign-in tries on
     its own and so multiply the limits (gunicorn.conf.py asks this before it starts any)."""
-    env = os.environ if environ is None else environ
-    throttled = (env.get("PORTAL_RATELIMIT_ENABLED") or "1").strip().lower() in {"1", "true", "yes", "on"}
-    if workers > 1 and throttled and not env.get("REDIS_URL"):
+    throttled = _env_bool("PORTAL_RATELIMIT_ENABLED", True, environ)
+    if workers > 1 and throttled and not environ.get("REDIS_URL"):
         return (f"{workers} worker processes would each count sign-in tries on their own, multiplying the "
                 "limits. Set REDIS_URL (the store every process and server shares), or run one worker.")
     return None

@@ -32,7 +32,7 @@ def _without_the_database(code: int) -> Response:
     if session is not None:
         try:
             session.rollback()
-        except Exception:  # noqa: BLE001 - the connection is gone; the session is closed at teardown anyway
+        except Exception:
             log.debug("Rolling back after an error failed", exc_info=True)
     try:
         response = render_page("errors/error.html", code=code, status=code, current_user=AnonymousUserMixin())

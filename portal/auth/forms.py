@@ -51,7 +51,7 @@ class SignInForm(PortalForm):
 
 
 class ChangePasswordForm(PortalForm):
-    personal: list[str] = []  # the person's name and email address, in words (passwords.personal_words)
+    personal: tuple[str, ...] = ()  # the person's name and email address, in words (passwords.personal_words)
 
     current_password = PasswordField(
         _l("Current password"),

@@ -60,7 +60,7 @@ def personal_words(*values: str) -> list[str]:
     return sorted(words)
 
 
-def weakness(password: str, personal: list[str]) -> Weakness | None:
+def weakness(password: str, personal: tuple[str, ...] | list[str]) -> Weakness | None:
     """Why `password` is easy to guess, or None if it is not (ASVS 6.2: context words, common passwords,
     zxcvbn's estimate of the guesses it takes)."""
     lowered = password.lower()

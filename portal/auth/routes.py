@@ -86,7 +86,7 @@ def session_status() -> Response:
 def change_password() -> Response:
     user = current_user._get_current_object()
     form = ChangePasswordForm()
-    form.personal = passwords.personal_words(user.full_name, user.email)
+    form.personal = tuple(passwords.personal_words(user.full_name, user.email))
     if form.validate_on_submit():
         try:
             # the same counters as sign-in: a stolen cookie must not turn into the password

@@ -13,10 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.appointments import queries
+from portal.appointments.times import local_day
 from portal.extensions import db
 from portal.models import Appointment, Slot, User
-
-from portal.appointments.times import local_day
 
 from ..support.appointments import make_slot, three_days_ahead_at_ten
 from ..support.client import PortalClient
@@ -65,7 +64,7 @@ def test_an_overlapping_time_is_refused_and_the_clash_is_named(signed_in: Portal
     first = make_slot(topic="CV clinic")
     _book(jobseeker.user, first)
     other = make_slot(starts_at=first.starts_at + timedelta(minutes=30))  # another agency, half an hour later
-    page, pressed = _try_to_book(signed_in, other)
+    _, pressed = _try_to_book(signed_in, other)
     assert pressed.status_code == 409  # type: ignore[attr-defined]
     html = pressed.get_data(as_text=True)  # type: ignore[attr-defined]
     assert "You already have an appointment at that time" in html
@@ -86,7 +85,7 @@ def test_a_fourth_upcoming_appointment_with_one_organisation_is_refused_with_wha
     start = three_days_ahead_at_ten()
     for day in range(3):
         _book(jobseeker.user, make_slot(staff=staff, starts_at=start + timedelta(days=day)))
-    page, pressed = _try_to_book(signed_in, make_slot(staff=staff, starts_at=start + timedelta(days=3)))
+    _, pressed = _try_to_book(signed_in, make_slot(staff=staff, starts_at=start + timedelta(days=3)))
     assert pressed.status_code == 409  # type: ignore[attr-defined]
     html = pressed.get_data(as_text=True)  # type: ignore[attr-defined]
     assert "You cannot book more appointments with" in html

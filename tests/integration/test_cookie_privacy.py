@@ -29,7 +29,7 @@ OWN_STEP = "Ask Dr Lindqvist about the pain clinic"
 class CookieReader(PortalClient):
     """Decodes the session cookie after every request and checks it."""
 
-    personal: list[str] = []
+    personal: tuple[str, ...] = ()
     decoded: int = 0
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
@@ -61,7 +61,7 @@ def test_a_clients_journey_leaves_nothing_personal_in_the_cookie(reader: CookieR
     steps = [StepFactory(plan_id=plan.id, position=n, title=title) for n, title in
              enumerate(["Update your CV at the library", "Visit the kidney clinic in Tikkurila"])]
     slot = make_slot()
-    reader.personal = [person.full_name, person.email, *(s.title for s in steps), NEEDS, DETAIL, OWN_STEP]
+    reader.personal = (person.full_name, person.email, *(s.title for s in steps), NEEDS, DETAIL, OWN_STEP)
 
     assert reader.sign_in(person.email, PASSWORD).status_code == 302
     reader.get("/plan")
@@ -107,7 +107,7 @@ def test_a_clients_journey_leaves_nothing_personal_in_the_cookie(reader: CookieR
 def test_a_caseworkers_journey_leaves_nothing_personal_in_the_cookie(reader: CookieReader) -> None:
     staff = StaffFactory(full_name="Maija Ohjaaja", email="maija.ohjaaja@example.test")
     person = ClientFactory(full_name="Bertil Klient", email="bertil.klient@example.test")
-    reader.personal = [staff.full_name, staff.email, person.full_name, person.email, NEEDS]
+    reader.personal = (staff.full_name, staff.email, person.full_name, person.email, NEEDS)
     assert reader.sign_in(staff.email, PASSWORD).status_code == 302
     reader.get("/staff/appointments")
     first = date.today() + timedelta(days=9)

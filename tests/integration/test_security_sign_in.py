@@ -27,7 +27,6 @@ from ..support.databases import own_database
 from ..support.factories import _HASH, PASSWORD
 
 
-
 def _from(client: PortalClient, address: str) -> PortalClient:
     client.environ_base["REMOTE_ADDR"] = address
     return client

@@ -49,7 +49,7 @@ def environment(database_url: str, **extra: str) -> dict[str, str]:
 def start(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """gunicorn, logging to a file (a pipe nobody reads would fill and stop it), appended to whatever the
     test reads meanwhile."""
-    log = tempfile.TemporaryFile(mode="a+b")
+    log = tempfile.TemporaryFile(mode="a+b")  # noqa: SIM115 - read and closed with the process, in stop()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "portal:create_app()"],
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -66,7 +66,9 @@ def stop(process: subprocess.Popen[bytes]) -> str:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
-    return log_so_far(process)
+    text = log_so_far(process)
+    process.log_file.close()  # type: ignore[attr-defined]
+    return text
 
 
 def log_so_far(process: subprocess.Popen[bytes]) -> str:
