@@ -142,6 +142,27 @@ def test_the_time_was_just_taken(page: Page, browser: Browser, browser_context_a
     assert_no_axe_violations(page, "the time was just taken")
 
 
+def test_a_time_that_clashes_with_ones_own_appointment(page: Page, jobseeker: Person) -> None:
+    """The demo's agencies publish the same times: the first time of another agency clashes with the one booked."""
+    sign_in(page, jobseeker.email, jobseeker.password)
+    _book(page)
+    page.goto("/appointments/book")
+    question = BookingQuestion(page)
+    question.options.nth(1).check()  # another agency
+    question.continue_button.click()
+    for _ in range(2):  # the first day, the first time
+        question = BookingQuestion(page)
+        question.options.first.check()
+        question.continue_button.click()
+    needs = NeedsPage(page)
+    needs.interpreter("No").check()
+    needs.continue_button.click()
+    refused = Portal(page)
+    expect(refused.h1).to_have_text("You already have an appointment at that time")
+    expect(refused.main.get_by_role("link", name="See that appointment")).to_be_visible()
+    assert_no_axe_violations(page, "a time that clashes with one's own appointment")
+
+
 def test_staff_pages(page: Page, caseworker: Person) -> None:
     sign_in(page, caseworker.email, caseworker.password)
     page.goto("/staff/appointments")
