@@ -16,6 +16,9 @@ commit holds up its whole process, and the connections a process happened to acc
 bare route fell to 2,851 requests/s in one run). gthread rather than sync keeps HTTP connections alive.
 
 With the database across a network (a longer wait per request), raise PORTAL_THREADS or WEB_CONCURRENCY.
+
+More than one worker process needs REDIS_URL: the sign-in counters must be shared, or each process would allow
+the whole limit on its own. Without it gunicorn refuses to start (on_starting below).
 """
 
 import os
@@ -24,3 +27,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
 worker_class = "gthread"
 threads = int(os.environ.get("PORTAL_THREADS") or 2)
 keepalive = 5
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    from portal.config import unshared_counters
+
+    refusal = unshared_counters(server.cfg.workers)
+    if refusal:
+        raise SystemExit(f"Not starting: {refusal}")

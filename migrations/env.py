@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from portal.common.database import private_sqlite_file
 from portal.config import default_database_url
 from portal.models import Base
 
@@ -29,6 +30,7 @@ def run_online() -> None:
     if connection is not None:
         _run(connection)
         return
+    private_sqlite_file(_url())
     engine = engine_from_config({"sqlalchemy.url": _url()}, prefix="sqlalchemy.", poolclass=pool.NullPool)
     with engine.connect() as conn:
         _run(conn)

@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
-from .extensions import babel, csrf, db, htmx, limiter, login_manager
+from .extensions import babel, csrf, db, htmx, login_manager
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -31,8 +31,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
-    limiter.init_app(app)
-    login_manager.init_app(app)
+    limits.init_app(app)
+    login_manager.init_app(app, add_context_processor=False)  # common/sessions.py gives templates the user
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
 
     transactions.init_app(app)
@@ -55,7 +55,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in (auth_bp, identification_bp, home_bp, pages_bp, plan_bp, appointments_bp,
                       staff_appointments_bp, clients_bp, planning_bp):
         app.register_blueprint(blueprint)
-    limits.init_app(app)
     init_errors(app)
 
     from .cli import init_app as init_cli

@@ -43,7 +43,8 @@ def init_app(app: Flask) -> None:
         migrate.upgrade(url=str(db.engine.url.render_as_string(hide_password=False)))
         created = demo.seed()
         db.session.commit()
-        click.echo(f"Demo data ready ({created} new records). Password for every demo account: {demo.PASSWORD}")
+        # not the password: logs are kept and read more widely than the README that tells it
+        click.echo(f"Demo data ready ({created} new records). The demo accounts are listed in README.md.")
 
     @app.cli.command("seed-demo-identification")
     @click.option("--issuer", required=True, help="The local OpenID Provider, e.g. http://127.0.0.1:9400")

@@ -1,17 +1,19 @@
-"""Configuration from environment variables, with defaults that are safe for a local demo."""
+"""Configuration from environment variables, with defaults that are safe in production. The local demo
+(scripts/demo) turns off what needs HTTPS: PORTAL_SECURE_COOKIES=0."""
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+def _env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) -> bool:
+    value = environ.get(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -22,7 +24,7 @@ def _secret_key(variable: str = "PORTAL_SECRET_KEY", file_name: str = "secret_ke
     key = os.environ.get(variable)
     if key:
         return key
-    INSTANCE_DIR.mkdir(exist_ok=True)
+    INSTANCE_DIR.mkdir(mode=0o700, exist_ok=True)
     key_file = INSTANCE_DIR / file_name
     if not key_file.exists():
         tmp = key_file.with_suffix(f".{os.getpid()}.tmp")
@@ -33,7 +35,7 @@ def _secret_key(variable: str = "PORTAL_SECRET_KEY", file_name: str = "secret_ke
 
 
 def default_database_url() -> str:
-    INSTANCE_DIR.mkdir(exist_ok=True)
+    INSTANCE_DIR.mkdir(mode=0o700, exist_ok=True)
     return f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
 
 
@@ -46,7 +48,8 @@ def from_environment() -> dict[str, object]:
         "SESSION_COOKIE_NAME": "portal_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _env_bool("PORTAL_SECURE_COOKIES", False),
+        # Secure (HTTPS only) and then named with the __Host- prefix (common/sessions.py)
+        "SESSION_COOKIE_SECURE": _env_bool("PORTAL_SECURE_COOKIES", True),
         "REMEMBER_COOKIE_DURATION": 0,
         "SESSION_IDLE_MINUTES": int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "20")),
         "SESSION_MAX_HOURS": int(os.environ.get("PORTAL_SESSION_MAX_HOURS", "12")),
@@ -54,10 +57,12 @@ def from_environment() -> dict[str, object]:
         "WTF_CSRF_TIME_LIMIT": int(os.environ.get("PORTAL_CSRF_TIME_LIMIT", "3600")),
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        # Sign-in counters (common/limits.py): shared by every process and server through Redis
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": False,
         "RATELIMIT_ENABLED": _env_bool("PORTAL_RATELIMIT_ENABLED", True),
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS",
+                                                              "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ACCOUNT", "30 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("PORTAL_LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         "TRUSTED_PROXY_COUNT": int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "0")),
         "FEEDBACK_EMAIL": os.environ.get("PORTAL_FEEDBACK_EMAIL", "saavutettavuus@example.fi"),
@@ -86,4 +91,16 @@ def from_environment() -> dict[str, object]:
         # public halves are published at /identification/jwks.json. Made in instance/ for a local demo.
         "OIDC_KEYS_FILE": os.environ.get("PORTAL_OIDC_KEYS_FILE", str(INSTANCE_DIR / "oidc_keys.json")),
         "OIDC_TIMEOUT": float(os.environ.get("PORTAL_OIDC_TIMEOUT", "10")),
+        # Upcoming appointments a client may book online with one organisation (0: no limit); staff may book more
+        "MAX_UPCOMING_PER_ORGANISATION": int(os.environ.get("PORTAL_MAX_UPCOMING_APPOINTMENTS", "3")),
     }
+
+
+def unshared_counters(workers: int, environ: Mapping[str, str] = os.environ) -> str | None:
+    """Why more than one worker process must not start, if it must not: each would count sign-in tries on
+    its own and so multiply the limits (gunicorn.conf.py asks this before it starts any)."""
+    throttled = _env_bool("PORTAL_RATELIMIT_ENABLED", True, environ)
+    if workers > 1 and throttled and not environ.get("REDIS_URL"):
+        return (f"{workers} worker processes would each count sign-in tries on their own, multiplying the "
+                "limits. Set REDIS_URL (the store every process and server shares), or run one worker.")
+    return None

@@ -58,6 +58,8 @@ TEST_CONFIG = {
     "SERVER_NAME": None,
     "PASSWORD_SIGN_IN": "all",  # most tests sign in with a password; tests/integration/identification the real way
     "IDENTIFIER_KEY": "test-identifier-key-not-for-production",
+    # Tests speak plain http, as the local demo does (test_security_sign_in.py checks the secure default).
+    "SESSION_COOKIE_SECURE": False,
 }
 
 
@@ -96,6 +98,6 @@ def client(app: Flask) -> PortalClient:
 def _reset_rate_limits(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "app" in request.fixturenames:
-        from portal.extensions import limiter
+        from portal.common import limits
 
-        limiter.reset()
+        limits.reset(request.getfixturevalue("app"))

@@ -13,8 +13,10 @@ from ..common.access import client_only, roles
 from ..common.database import writes_on_get
 from ..common.i18n import format_date, locale_code
 from ..common.rendering import render_page
+from ..common.security import expired_token_brings_form_back
 from ..models import Appointment, AppointmentStatus, CantDoReason, Role, Slot, User, utcnow
-from . import client_reads, ics, queries
+from . import client_limits, client_reads, ics, queries
+from .client_limits import Conflict
 from .forms import (
     CancelAppointmentForm,
     CantComeForm,
@@ -26,8 +28,16 @@ from .forms import (
     TimeForm,
 )
 from .journey import Journey
-from .queries import AlreadyChanged, Needs, Refusal
-from .view import STATUS_WORDS, day_label, day_of, split, template_helpers, time_choices, times_by_day
+from .queries import AlreadyChanged, Needs, Refusal, Refused
+from .view import (
+    STATUS_WORDS,
+    day_label,
+    day_of,
+    split,
+    template_helpers,
+    time_choices,
+    times_by_day,
+)
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 bp.before_request(roles(Role.CLIENT))
@@ -104,6 +114,7 @@ def _book_url(journey: Journey) -> str:
 
 
 @bp.route("/book", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def book() -> Response:
     journey = Journey.load()
@@ -135,6 +146,7 @@ def _choice_or_restart(journey: Journey) -> tuple[uuid.UUID, uuid.UUID | None] |
 
 
 @bp.route("/book/day", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def choose_day() -> Response:
     journey = Journey.load()
@@ -163,6 +175,7 @@ def _slot_choices(journey: Journey, choice: tuple[uuid.UUID, uuid.UUID | None]) 
 
 
 @bp.route("/book/time", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def choose_time() -> Response:
     journey = Journey.load()
@@ -202,6 +215,7 @@ def _is_day(value: str) -> bool:
 
 
 @bp.route("/book/needs", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def needs() -> Response:
     journey = Journey.load()
@@ -229,7 +243,18 @@ def _unavailable(slot: Slot | None, refusal: Refusal, journey: Journey) -> Respo
                        alternatives=alternatives, journey=journey, status=status)
 
 
+def _in_the_way(slot: Slot, found: Conflict, journey: Journey) -> Response:
+    """One of the client's own appointments is in the way: which one, and what to do instead (409)."""
+    alternatives = times_by_day(queries.nearest_free(slot, utcnow()) if found.kind == "clash" else [])
+    form = TimeForm()
+    form.slot.choices = time_choices(alternatives)
+    return render_page("appointments/unavailable.html", refusal=found.kind, slot=slot, form=form,
+                       alternatives=alternatives, journey=journey, clash=found.appointment, count=found.count,
+                       status=409)
+
+
 @bp.route("/book/check", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def check() -> Response:
     client = _client()
@@ -245,6 +270,8 @@ def check() -> Response:
         return redirect(_book_url(journey))
     replaces = client_reads.client_appointment(journey.replaces_id(), client.id) if journey.replaces else None
     slot, refusal = queries.slot_for_client(slot_id, utcnow())
+    in_the_way = (client_limits.conflict(slot, client, utcnow(), replaces)
+                  if slot is not None and refusal is None else None)  # said sooner; queries.book makes sure
     if form.validate_on_submit():
         if form.key() is None or form.slot_id.data != str(slot_id):
             flash(_("Your answers changed in another window. Check them again before you book."), "info")
@@ -252,6 +279,8 @@ def check() -> Response:
         if refusal is not None:
             return _unavailable(slot, refusal, journey)
         assert slot is not None
+        if in_the_way is not None:
+            return _in_the_way(slot, in_the_way, journey)
         if journey.replaces and replaces is None:
             abort(404)  # not this client's appointment: the move is not turned into a new booking
         if replaces is not None and replaces.status != AppointmentStatus.BOOKED:
@@ -267,12 +296,16 @@ def check() -> Response:
         except AlreadyChanged:
             assert replaces is not None
             return _already_changed(replaces.id)
+        except Refused as refused:  # booked in another window a moment before
+            return _in_the_way(slot, refused.conflict, journey)
         if booked is None:
             return _unavailable(slot, Refusal.TAKEN, journey)
         Journey.clear()
         return redirect(url_for("appointments.confirmation", appointment_id=booked.id))
     if refusal is not None and not form.errors:
         return _unavailable(slot, refusal, journey)
+    if in_the_way is not None and slot is not None and not form.errors:
+        return _in_the_way(slot, in_the_way, journey)
     form.idempotency_key.data, form.slot_id.data = journey.key, str(slot_id)
     return render_page("appointments/check.html", form=form, slot=slot, journey=journey, replaces=replaces,
                        status=_status(form))
@@ -351,12 +384,14 @@ def add_interpreter(appointment_id: uuid.UUID) -> Response:
 
 
 @bp.route("/<uuid:appointment_id>/cancel", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def cancel(appointment_id: uuid.UUID) -> Response:
     return _cancel(appointment_id, cant_come=False)
 
 
 @bp.route("/<uuid:appointment_id>/cant-come", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def cant_come(appointment_id: uuid.UUID) -> Response:
     return _cancel(appointment_id, cant_come=True)

@@ -36,6 +36,8 @@ from ..models import (
     utcnow,
 )
 from ..reminders import outbox
+from . import client_limits
+from .client_limits import Conflict
 from .times import day_bounds, local_day
 
 # A client can book a time that starts at least this far ahead: the team needs a moment to prepare.
@@ -49,6 +51,18 @@ class Refusal(enum.StrEnum):
     WITHDRAWN = "withdrawn"
     INTERNAL = "internal"
     TAKEN = "taken"
+    # the client's own other appointments (client_limits.py)
+    ALREADY_YOURS = "already_yours"
+    CLASH = "clash"
+    TOO_MANY = "too_many"
+
+
+class Refused(Exception):
+    """The client may not take this time: one of their own appointments is in the way (client_limits.py)."""
+
+    def __init__(self, found: Conflict) -> None:
+        super().__init__(found.kind)
+        self.conflict = found
 
 
 def _taken_seats() -> ScalarSelect[int]:
@@ -152,7 +166,8 @@ def free_days(organisation_id: uuid.UUID, service_id: uuid.UUID | None, now: dat
 
 
 def slot_for_client(slot_id: uuid.UUID | None, now: datetime) -> tuple[Slot | None, Refusal | None]:
-    """The slot if this client may book it now, else why not. Never raises for a made-up id."""
+    """The slot if it may be booked online now, else why not. Never raises for a made-up id. (Whether the
+    client's own appointments are in the way: client_limits.conflict.)"""
     slot = db.session.get(Slot, slot_id) if slot_id else None
     if slot is None:
         return None, Refusal.NOT_FOUND
@@ -212,12 +227,23 @@ def book(slot: Slot, client: User, actor: User, key: uuid.UUID | None, needs: Ne
 
     The slot row is read with a shared lock first: bookings of one slot do not wait for each other, but a
     withdrawal (which locks the row for update) waits for them and then sees their bookings, or they wait for
-    it and then see the slot withdrawn (None, as for a taken time). SQLite has one writer at a time anyway."""
+    it and then see the slot withdrawn (None, as for a taken time). SQLite has one writer at a time anyway.
+
+    Then the client's row is locked, and Refused is raised if one of their own appointments is in the way
+    (client_limits.py; the database refuses overlaps too)."""
     still_published = db.session.scalar(
         select(Slot.id).where(Slot.id == slot.id, Slot.status == SlotStatus.PUBLISHED).with_for_update(read=True)
     )
     if still_published is None:
         return None
+    client_limits.lock_client(client.id)
+    if key is not None and (found := appointment_by_key(key, client.id)) is not None:
+        if replaces is not None:
+            db.session.expire(replaces)  # moved by the first one: what the caller loaded is out of date
+        return found  # the same form, sent again while the first one was being booked
+    by_client = actor.id == client.id
+    if (in_the_way := client_limits.conflict(slot, client, utcnow(), replaces, by_client)) is not None:
+        raise Refused(in_the_way)
     for _ in range(slot.capacity):
         seats = free_seats(slot)
         if not seats:
@@ -228,6 +254,8 @@ def book(slot: Slot, client: User, actor: User, key: uuid.UUID | None, needs: Ne
         except IntegrityError:
             if key is not None and (found := appointment_by_key(key, client.id)) is not None:
                 return found  # the same form, sent twice at once
+            if (in_the_way := client_limits.conflict(slot, client, utcnow(), replaces, by_client)) is not None:
+                raise Refused(in_the_way) from None
         except AlreadyChanged:
             if key is not None and (found := appointment_by_key(key, client.id)) is not None:
                 return found  # the same move, sent twice at once: the first one moved it

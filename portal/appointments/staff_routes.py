@@ -16,11 +16,12 @@ from ..common.access import roles
 from ..common.i18n import format_date, format_time, locale_code, today_in_helsinki
 from ..common.ids import parse_uuid
 from ..common.rendering import announce, render_page, wants_fragment
+from ..common.security import expired_token_brings_form_back
 from ..models import Appointment, AppointmentStatus, PlanStep, Role, User, utcnow
 from ..plan.forms import REASON_LABELS
 from . import staff_queries
 from .forms import ConfirmForm
-from .queries import Needs
+from .queries import Needs, Refused
 from .staff_forms import STEP_NOT_ON_THE_LIST, DirectBookForm, PublishForm
 from .staff_queries import NewSlots, NotMarked, NotRestored
 from .times import in_calendar, local_day, local_to_utc
@@ -108,6 +109,7 @@ def _spec(form: PublishForm) -> NewSlots:
 
 
 @bp.route("/slots/new", methods=["GET", "POST"])
+@expired_token_brings_form_back
 def publish() -> Response:
     staff = _staff()
     form = PublishForm()
@@ -149,6 +151,7 @@ def _published_message(done: staff_queries.Published) -> str:
 
 
 @bp.post("/slots/<uuid:slot_id>/withdraw")
+@expired_token_brings_form_back
 def withdraw(slot_id: uuid.UUID) -> Response:
     staff = _staff()
     slot = staff_queries.own_slot(slot_id, staff.organisation_id)
@@ -215,11 +218,13 @@ def _mark(appointment_id: uuid.UUID, to: AppointmentStatus, message: str) -> Res
 
 
 @bp.post("/<uuid:appointment_id>/attended")
+@expired_token_brings_form_back
 def mark_attended(appointment_id: uuid.UUID) -> Response:
     return _mark(appointment_id, AppointmentStatus.ATTENDED, _("Marked as attended."))
 
 
 @bp.post("/<uuid:appointment_id>/no-show")
+@expired_token_brings_form_back
 def mark_no_show(appointment_id: uuid.UUID) -> Response:
     return _mark(appointment_id, AppointmentStatus.NO_SHOW, _("Marked as did not attend."))
 
@@ -230,14 +235,14 @@ def _step_label(step: PlanStep) -> str:
     return _("%(title)s (to do)", title=step.title)
 
 
-def _booked(appointment: Appointment, client: User) -> Response:
-    flash(_("The appointment was booked for %(name)s. They will get a confirmation and reminders.",
-            name=client.full_name),
-          "success")
+def _booked(appointment: Appointment) -> Response:
+    # the message travels in the session cookie, which can be read: it names nobody
+    flash(_("The appointment was booked. The client will get a confirmation and reminders."), "success")
     return redirect(url_for("staff_appointments.day", day=_local_day(appointment.slot.starts_at)))
 
 
 @bp.route("/book", methods=["GET", "POST"])
+@expired_token_brings_form_back
 def book_for_client() -> Response:
     """No personal data in the address: a link may name the client by their id (?client=<uuid>), never by
     e-mail. Once the client is known, their open plan steps are offered to link the appointment to."""
@@ -249,7 +254,7 @@ def book_for_client() -> Response:
         if named is not None:
             form.client_email.data = named.client.email
     elif (done := staff_queries.booked_with_key(form.key(), staff.id)) is not None:
-        return _booked(done, done.client)  # sent twice: the same result, nothing booked twice
+        return _booked(done)  # sent twice: the same result, nothing booked twice
     # Only a client of this organisation's team is found; anyone else is "no client", and their log shows it.
     found = (access.find_client_by_email(staff, form.client_email.data, BOOKING_PURPOSE)
              if form.client_email.data else None)
@@ -278,12 +283,18 @@ def book_for_client() -> Response:
             form.start_time.errors = [_("The time must be in the future")]
         else:
             needs = Needs(form.interpreter_language.data or None, form.other_needs.data or None)
-            appointment = staff_queries.book_for_client(
-                staff, client, starts, int(form.length.data or 45), form.mode.data or "in_person",
-                form.texts("location"), form.texts("topic"), needs, form.key() or uuid.uuid4(), step,
-            )
+            try:
+                appointment = staff_queries.book_for_client(
+                    staff, client, starts, int(form.length.data or 45), form.mode.data or "in_person",
+                    form.texts("location"), form.texts("topic"), needs, form.key() or uuid.uuid4(), step,
+                )
+            except Refused:
+                # which appointment is in the way is not said: it may be with another organisation
+                form.start_time.errors = [_("The client already has another appointment at that time. Choose "
+                                            "another time.")]
+                return _book_page(form, client, steps)
             if appointment is not None:
-                return _booked(appointment, client)
+                return _booked(appointment)
             form.idempotency_key.data = str(uuid.uuid4())
             form.client_email.errors = [_("The appointment could not be booked. Check the details and book "
                                           "again.")]

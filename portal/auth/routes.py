@@ -1,47 +1,30 @@
 from __future__ import annotations
 
-import hashlib
-
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from ..common import sessions
+from ..common import limits, sessions
 from ..common.access import public
 from ..common.database import writes_on_get
 from ..common.i18n import LANGUAGE_COOKIE
 from ..common.redirects import safe_next
 from ..common.rendering import render_page
-from ..extensions import limiter, login_manager
+from ..common.security import expired_token_brings_form_back
+from ..extensions import login_manager
 from ..identification import sign_in_options, signing_out
-from . import queries
-from .forms import ChangePasswordForm, SessionForm, SignInForm
+from . import passwords, queries
+from .forms import ChangePasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
 login_manager.user_loader(queries.signed_in_user)
 
 
-def _account_key() -> str:
-    email = (request.form.get("email") or "").strip().lower()
-    return "sign-in:" + hashlib.sha256(email.encode()).hexdigest()
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code != 302
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @public
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
 def sign_in() -> Response:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -49,7 +32,19 @@ def sign_in() -> Response:
         abort(404)
     form = SignInForm()
     if form.validate_on_submit():
-        user = queries.authenticate(form.email.data or "", form.password.data or "")
+        email = form.email.data or ""
+        try:
+            with limits.sign_in_try(email) as attempt:  # counted before the check, kept only if wrong
+                user = queries.authenticate(email, form.password.data or "")
+                if user is None:
+                    attempt.password_was_wrong()
+        except limits.Throttled as throttled:
+            form.email.errors.append(ngettext(
+                "You have tried to sign in too many times. Wait %(num)d minute and try again.",
+                "You have tried to sign in too many times. Wait %(num)d minutes and try again.",
+                throttled.minutes))
+            return _throttled(render_page("auth/sign_in.html", form=form, status=429,
+                                          **sign_in_options.choices()), throttled)
         if user is not None and sign_in_options.may_use_password(user):
             sessions.start_session(user)
             return redirect(safe_next(request.args.get("next"), url_for("home.index")))
@@ -58,10 +53,9 @@ def sign_in() -> Response:
     return render_page("auth/sign_in.html", form=form, status=status, **sign_in_options.choices())
 
 
-def sign_in_throttled() -> Response:
-    form = SignInForm(formdata=None, email=request.form.get("email", "")[:254])
-    form.email.errors = [_("You have tried to sign in too many times. Wait 15 minutes and try again.")]
-    return render_page("auth/sign_in.html", form=form, status=429, **sign_in_options.choices())
+def _throttled(response: Response, throttled: limits.Throttled) -> Response:
+    response.headers["Retry-After"] = str(throttled.retry_after)
+    return response
 
 
 @bp.post("/sign-out")
@@ -82,7 +76,7 @@ def signed_out() -> Response:
 
 @bp.post("/session/extend")
 def extend_session() -> Response:
-    SessionForm().validate_on_submit()  # the guard has already refreshed the idle timer
+    # the CSRF guard has checked the token, and the session guard has already refreshed the idle timer
     if request.headers.get("HX-Request"):
         return jsonify(seconds_left=sessions.seconds_left(), csrf_token=generate_csrf())
     flash(_("You are still signed in."), "success")
@@ -95,11 +89,25 @@ def session_status() -> Response:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@expired_token_brings_form_back
 def change_password() -> Response:
-    form = ChangePasswordForm()
     user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    form.personal = tuple(passwords.personal_words(user.full_name, user.email))
     if form.validate_on_submit():
-        if queries.authenticate(user.email, form.current_password.data or "") is None:
+        try:
+            # the same counters as sign-in: a stolen cookie must not turn into the password
+            with limits.sign_in_try(user.email) as attempt:
+                right = queries.password_is_right(user, form.current_password.data or "")
+                if not right:
+                    attempt.password_was_wrong()
+        except limits.Throttled as throttled:
+            form.current_password.errors.append(ngettext(
+                "You have typed a wrong password too many times. Wait %(num)d minute and try again.",
+                "You have typed a wrong password too many times. Wait %(num)d minutes and try again.",
+                throttled.minutes))
+            return _throttled(render_page("auth/change_password.html", form=form, status=429), throttled)
+        if not right:
             form.current_password.errors.append(_("Your current password is wrong. Check it and try again."))
         else:
             queries.change_password(user, form.new_password.data or "")

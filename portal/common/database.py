@@ -10,11 +10,12 @@ route's cost), and this app has no async engine. What is left is a few lines of 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -26,7 +27,10 @@ class Database:
     """`db.engine`, `db.sessionmaker` and `db.session` of the current app."""
 
     def init_app(self, app: Flask) -> None:
-        engine = create_engine(app.config["DATABASE_URL"], **app.config.get("DATABASE_ENGINE_OPTIONS", {}))
+        url = app.config["DATABASE_URL"]
+        private_sqlite_file(url)
+        options = {**_server_options(url), **app.config.get("DATABASE_ENGINE_OPTIONS", {})}
+        engine = create_engine(url, **options)
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
         app.extensions["portal.database"] = _State(engine, sessionmaker(bind=engine))
@@ -83,6 +87,29 @@ def _request_may_write() -> bool:
         return True
     view = current_app.view_functions.get(request.endpoint or "")
     return bool(getattr(view, "writes_on_get", False))
+
+
+def _server_options(url: str) -> dict[str, Any]:
+    """A database server may drop connections (a restart, a failover, an idle time-out): each pooled connection
+    is checked as it is taken out (pool_pre_ping), and a dead one replaced, so no request gets one.
+
+    The check is one round trip per request. Measured on the plan page (bench figures in the README): 25,000
+    instructions of 15.5 million in-process (0.16 %), plus the round trip's wait on one host. The other way,
+    letting the first statement fail and running the request again, costs nothing until it is needed, but every
+    request would then have to be safe to run twice; plain wins. SQLite's file never goes away."""
+    return {} if make_url(url).get_backend_name() == "sqlite" else {"pool_pre_ping": True}
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600; SQLite gives its -wal and -shm files
+    the same), before SQLite creates it with the process's umask (usually readable by everyone)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    try:
+        os.close(os.open(parsed.database, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _configure_sqlite(engine: Engine) -> None:

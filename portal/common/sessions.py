@@ -31,6 +31,9 @@ def start_session(user: Any, authenticated_at: int | None = None) -> None:
     provider)."""
     session.clear()
     login_user(user)
+    # Flask-Login's hash of the address and browser (for its session protection, which session versions
+    # replace here): it is not needed, and the cookie is readable.
+    session.pop("_id", None)
     now = int(time.time())
     session[SEEN_KEY] = now
     session[SINCE_KEY] = authenticated_at or now
@@ -54,6 +57,14 @@ def _absolute_seconds_left(now: int) -> int:
 
 
 def init_app(app: Flask) -> None:
+    # A Secure cookie gets the __Host- prefix: browsers then refuse it unless it came over HTTPS from this very
+    # host, with Path=/ and no Domain, so a neighbouring subdomain or a plain-http page cannot plant one.
+    name = app.config["SESSION_COOKIE_NAME"]
+    if app.config["SESSION_COOKIE_SECURE"] and not name.startswith("__Host-"):
+        app.config.update(SESSION_COOKIE_NAME=f"__Host-{name}", SESSION_COOKIE_PATH="/", SESSION_COOKIE_DOMAIN=None)
+    # Templates get the proxy itself, not the loaded user: the user is loaded only when a template asks, and an
+    # error page can pass nobody instead (errors.py) without the database being asked first.
+    app.context_processor(lambda: {"current_user": current_user})
     # what the time-out warning counts down from: the stamp may be up to SEEN_REFRESH_SECONDS old
     app.jinja_env.globals["session_seconds_left"] = seconds_left
     login_manager.login_view = "auth.sign_in"

@@ -112,6 +112,16 @@ class Appointment(IdMixin, TimestampMixin, Base):
             sqlite_where=text(_SEAT_HOLDING_SQL),
             postgresql_where=text(_SEAT_HOLDING_SQL),
         ),
+        # One seat per client in a time. (That one client's booked appointments never overlap is enforced by
+        # triggers, migration 0004: a constraint cannot look at the slots' times.)
+        Index(
+            "uq_appointments_one_seat_per_client",
+            "slot_id",
+            "client_id",
+            unique=True,
+            sqlite_where=text(_SEAT_HOLDING_SQL),
+            postgresql_where=text(_SEAT_HOLDING_SQL),
+        ),
         Index("ix_appointments_client_status", "client_id", "status"),
     )
 

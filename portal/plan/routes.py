@@ -10,6 +10,7 @@ from ..appointments.view import STATUS_WORDS as APPOINTMENT_STATUS_WORDS
 from ..common.access import client_only, roles
 from ..common.i18n import today_in_helsinki
 from ..common.rendering import announce, render_page, wants_fragment
+from ..common.security import expired_token_brings_form_back
 from ..models import PlanStep, Role, StepStatus, User
 from . import queries
 from .forms import REASON_LABELS, AddStepForm, CantDoForm, StepActionForm
@@ -52,7 +53,9 @@ def index() -> Response:
     return _plan_page()
 
 
-def _change(step_id: uuid.UUID, to_status: StepStatus, message: str) -> Response:
+def _change(step_id: uuid.UUID, to_status: StepStatus, message: str, banner: str) -> Response:
+    """`message` (with the step's title) is read out after an htmx swap; `banner` is shown after a redirect:
+    it travels in the session cookie, which can be read, so it names no step."""
     step = _own_step(step_id)
     form = StepActionForm()
     if not form.validate_on_submit():
@@ -63,33 +66,36 @@ def _change(step_id: uuid.UUID, to_status: StepStatus, message: str) -> Response
             return response
         return _plan_page(error=error, status=400)
     queries.change_status(step, _client(), to_status)
-    text = message % {"title": step.title}
     if wants_fragment():
-        return announce(_step_changed(step.id), text)
-    flash(text, "success")
+        return announce(_step_changed(step.id), message % {"title": step.title})
+    flash(banner, "success")
     return redirect(url_for("plan.index", _anchor=f"step-{step.id}"))
 
 
 @bp.post("/steps/<uuid:step_id>/done")
+@expired_token_brings_form_back
 @client_only
 def mark_done(step_id: uuid.UUID) -> Response:
-    return _change(step_id, StepStatus.DONE, _("“%(title)s” is marked as done."))
+    return _change(step_id, StepStatus.DONE, _("“%(title)s” is marked as done."), _("The step is marked as done."))
 
 
 @bp.post("/steps/<uuid:step_id>/not-done")
+@expired_token_brings_form_back
 @client_only
 def mark_not_done(step_id: uuid.UUID) -> Response:
-    return _change(step_id, StepStatus.TODO, _("“%(title)s” is marked as not done."))
+    return _change(step_id, StepStatus.TODO, _("“%(title)s” is marked as not done."),
+                   _("The step is marked as not done."))
 
 
 @bp.route("/steps/<uuid:step_id>/cant-do", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def cant_do(step_id: uuid.UUID) -> Response:
     step = _own_step(step_id)
     form = CantDoForm()
     if form.validate_on_submit():
         queries.change_status(step, _client(), StepStatus.CANT_DO, form.reason.data, form.detail.data)
-        flash(_("Your team has been told that you can't do “%(title)s”. They will contact you.", title=step.title),
+        flash(_("We told the organisation responsible that you can't do this step. They will contact you."),
               "success")
         return redirect(url_for("plan.step", step_id=step.id))
     return render_page("plan/cant_do.html", step=step, form=form, status=400 if form.errors else 200)
@@ -116,6 +122,7 @@ def step(step_id: uuid.UUID) -> Response:
 
 
 @bp.route("/steps/new", methods=["GET", "POST"])
+@expired_token_brings_form_back
 @client_only
 def add_step() -> Response:
     plan = queries.current_plan(_client().id)
@@ -125,7 +132,7 @@ def add_step() -> Response:
     if form.validate_on_submit():
         step = queries.add_step(plan, _client(), form.title.data or "", form.description.data or "",
                                 form.due_date.data)
-        flash(_("Your step “%(title)s” has been added to your plan.", title=step.title), "success")
+        flash(_("Your step has been added to your plan."), "success")
         return redirect(url_for("plan.index", _anchor=f"step-{step.id}"))
     return render_page("plan/add_step.html", form=form, status=400 if form.errors else 200)
 

@@ -158,6 +158,16 @@ def _change_password_errors(page: Page, people: People) -> None:
     expect(form.error_summary).to_be_focused()
 
 
+def _change_password_guessable(page: Page, people: People) -> None:
+    form = _open_change_password(page, people)
+    form.main.get_by_label("Current password", exact=True).fill(people.aino.password)
+    form.main.get_by_label("New password", exact=True).fill("password1234")
+    form.main.get_by_label("Type the new password again").fill("password1234")
+    form.submit.click()
+    expect(form.error_summary).to_be_focused()
+    expect(form.error_summary).to_contain_text("Choose a password that is harder to guess")
+
+
 def _staff_home(page: Page, people: People) -> None:
     home = sign_in(page, people.caseworker.email, people.caseworker.password)
     expect(home.h1).to_have_text("Staff front page")
@@ -209,6 +219,7 @@ STATES = [
     State("signed-out", _signed_out),
     State("change-password", _change_password),
     State("change-password-with-errors", _change_password_errors),
+    State("change-password-with-a-guessable-password", _change_password_guessable),
     State("staff-front-page", _staff_home),
     State("session-warning-dialog", _session_warning),
     State("home-without-a-plan", _home_without_a_plan),

@@ -55,7 +55,7 @@ def test_add_own_step_past_date_is_an_error_then_a_valid_step_is_added(page: Pag
     plan = PlanPage(page)
     expect(plan.h1).to_have_text("My plan")
     expect(page).to_have_url(re.compile(r"/plan#step-[0-9a-f-]{36}$"))
-    expect(plan.banner(f"Your step “{TITLE}” has been added to your plan.")).to_be_visible()
+    expect(plan.banner("Your step has been added to your plan.")).to_be_visible()
     expect(plan.progress_text).to_have_text("2 of 9 steps done")
     row = plan.step(TITLE)
     expect(row).to_contain_text("Your own step")

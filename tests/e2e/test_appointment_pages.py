@@ -142,6 +142,29 @@ def test_the_time_was_just_taken(page: Page, browser: Browser, browser_context_a
     assert_no_axe_violations(page, "the time was just taken")
 
 
+def test_a_time_that_clashes_with_ones_own_appointment(page: Page, jobseeker: Person) -> None:
+    """The demo's agencies publish the same times: another agency's time at the hour just booked clashes."""
+    sign_in(page, jobseeker.email, jobseeker.password)
+    check = _answer_until_check(page)
+    day, hours = check.summary_value("When").locator("dd").first.inner_text().split(" at ")
+    check.book_button.click()
+    expect(ConfirmationPage(page).calendar_link).to_be_visible()
+    page.goto("/appointments/book")
+    for pick in (lambda q: q.options.nth(1),  # another agency
+                 lambda q: q.option(re.compile("^" + re.escape(day))),
+                 lambda q: q.option(re.compile("^" + re.escape(hours)))):
+        question = BookingQuestion(page)
+        pick(question).check()
+        question.continue_button.click()
+    needs = NeedsPage(page)
+    needs.interpreter("No").check()
+    needs.continue_button.click()
+    refused = Portal(page)
+    expect(refused.h1).to_have_text("You already have an appointment at that time")
+    expect(refused.main.get_by_role("link", name="See that appointment")).to_be_visible()
+    assert_no_axe_violations(page, "a time that clashes with one's own appointment")
+
+
 def test_staff_pages(page: Page, caseworker: Person) -> None:
     sign_in(page, caseworker.email, caseworker.password)
     page.goto("/staff/appointments")

@@ -55,7 +55,7 @@ def test_cant_do_asks_for_a_reason_then_tells_the_team(page: Page, jobseeker: Pe
     expect(step.h1).to_have_text(STEP)
     # (the fragment the error summary's link added to the form's URL may come along through the redirect)
     expect(page).to_have_url(re.compile(r"/plan/steps/[0-9a-f-]{36}(#.*)?$"))
-    expect(step.banner(f"Your team has been told that you can't do “{STEP}”. They will contact you.")).to_be_visible()
+    expect(step.banner("We told the organisation responsible that you can't do this step. They will contact you.")).to_be_visible()
     expect(step.summary_value("Status")).to_have_text("Can't do")
     expect(step.summary_value("Why you can't do it")).to_contain_text("Childcare")
     expect(step.summary_value("Why you can't do it")).to_contain_text("My child's day care starts only next month.")

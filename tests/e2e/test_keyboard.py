@@ -76,7 +76,7 @@ def test_core_journey_with_the_keyboard_only(page: Page, jobseeker: Person) -> N
 
     step = StepPage(page)
     expect(step.h1).to_have_text(CANT_DO_STEP)
-    expect(step.banner(re.compile(r"Your team has been told that you can't do"))).to_be_visible()
+    expect(step.banner(re.compile(r"We told the organisation responsible that you can't do"))).to_be_visible()
     expect(step.summary_value("Status")).to_have_text("Can't do")
     expect(step.summary_value("Why you can't do it")).to_contain_text("Childcare")
     assert len(keys.stops) >= 10, keys.stops

@@ -87,7 +87,7 @@ def test_booking_twice_with_the_same_form_books_once(team_client, staff_client: 
     assert first.status_code == second.status_code == 302, second.get_data(as_text=True)[:3000]
     assert first.headers["Location"] == second.headers["Location"]
     page = staff_client.get(second.headers["Location"]).get_data(as_text=True)
-    assert f"The appointment was booked for {client.full_name}. They will get a confirmation and reminders." in page
+    assert "The appointment was booked. The client will get a confirmation and reminders." in page
     assert len(_appointments_of(client)) == 1
     assert len(_internal_slots_of(staff_user)) == 1
     assert str(_appointments_of(client)[0].idempotency_key) == key
@@ -95,9 +95,9 @@ def test_booking_twice_with_the_same_form_books_once(team_client, staff_client: 
 
 def test_each_booking_form_has_its_own_key(team_client, staff_client: PortalClient, staff_user) -> None:
     client = team_client()
-    for _ in range(2):
+    for start in ("13.15", "14.30"):  # one client is never booked twice at the same time
         key = _key_of(staff_client.get("/staff/appointments/book").get_data(as_text=True))
-        response = staff_client.post_form("/staff/appointments/book", _booking(client.email, key))
+        response = staff_client.post_form("/staff/appointments/book", _booking(client.email, key, start_time=start))
         assert response.status_code == 302
     assert len(_appointments_of(client)) == 2
     assert len(_internal_slots_of(staff_user)) == 2

@@ -72,7 +72,7 @@ def _world(app: Flask, n: int) -> World:
         "own": StepFactory(plan_id=plan.id, title=f"Oma {token}", added_by_role="client", added_by_id=client.id,
                            responsible_organisation_id=None),
     }
-    slot = make_slot(staff=staff, topic="Tapaaminen")
+    slot = make_slot(staff=staff, topic_fi="Tapaaminen")
     booked = _appointment(slot, client, staff, seat=1, other_needs=f"Tarpeet {token}",
                           interpreter_language=f"Kieli {token}")
     steps["todo"].appointment_id = booked.id
