@@ -9,6 +9,7 @@ from ..common.rendering import render_page
 from ..models import utcnow
 from ..plan import queries as plan_queries
 from ..plan.view import PlanView
+from ..sharing import queries as sharing_queries
 
 bp = Blueprint("home", __name__)
 
@@ -20,4 +21,5 @@ def index() -> Response:
         return render_page("home/staff.html", user=user)
     view = PlanView.build(plan_queries.plan_summary(user.id), today_in_helsinki())
     upcoming = appointment_queries.next_appointment(user.id, utcnow())
-    return render_page("home/client.html", user=user, view=view, next_appointment=upcoming)
+    return render_page("home/client.html", user=user, view=view, next_appointment=upcoming,
+                       consent_requests=sharing_queries.requests(user.id))

@@ -1,0 +1,92 @@
+"""Who viewed my data: one page of the access log of one client, newest first, in two queries whatever the
+log's size (the organisations with their counts, then the page's rows through the (client, at) or
+(client, organisation, at) index)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import AccessLogEntry, DataCategory, Organisation, Purpose, User
+
+PAGE_SIZE = 25
+
+Names = tuple[str, str, str]  # fi, sv, en
+
+
+def pick(names: Names | None, locale: str) -> str:
+    if names is None:
+        return ""
+    return {"fi": names[0], "sv": names[1], "en": names[2]}.get(locale) or names[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    at: datetime
+    staff_name: str
+    organisation: Names
+    category: Names | None  # None: a refused attempt to open the client at all (not in their team)
+    purpose: Names
+    outcome: str
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """An organisation in the client's log, with how many entries it has."""
+
+    id: uuid.UUID
+    names: Names
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class LogPage:
+    entries: list[Entry]
+    page: int
+    pages: int
+    total: int
+    viewers: list[Viewer]
+    organisation_id: uuid.UUID | None  # the filter, when it names an organisation in the log
+
+
+def log_page(client_id: uuid.UUID, organisation_id: uuid.UUID | None, page: int) -> LogPage:
+    viewers = [Viewer(org_id, (fi, sv, en), count) for org_id, fi, sv, en, count in db.session.execute(
+        select(Organisation.id, Organisation.name_fi, Organisation.name_sv, Organisation.name_en, func.count())
+        .select_from(AccessLogEntry).join(Organisation, Organisation.id == AccessLogEntry.organisation_id)
+        .where(AccessLogEntry.client_id == client_id)
+        .group_by(Organisation.id, Organisation.name_fi, Organisation.name_sv, Organisation.name_en)
+        .order_by(Organisation.name_fi, Organisation.id)
+    )]
+    if organisation_id not in {viewer.id for viewer in viewers}:
+        organisation_id = None
+    total = sum(v.count for v in viewers if organisation_id is None or v.id == organisation_id)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    statement = (
+        select(AccessLogEntry.at, User.full_name,
+               Organisation.name_fi, Organisation.name_sv, Organisation.name_en,
+               DataCategory.name_fi, DataCategory.name_sv, DataCategory.name_en,
+               Purpose.name_fi, Purpose.name_sv, Purpose.name_en,
+               AccessLogEntry.outcome, AccessLogEntry.basis)
+        .join(User, User.id == AccessLogEntry.staff_id)
+        .join(Organisation, Organisation.id == AccessLogEntry.organisation_id)
+        .outerjoin(DataCategory, DataCategory.id == AccessLogEntry.category_id)
+        .join(Purpose, Purpose.id == AccessLogEntry.purpose_id)
+        .where(AccessLogEntry.client_id == client_id)
+        .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    )
+    if organisation_id is not None:
+        statement = statement.where(AccessLogEntry.organisation_id == organisation_id)
+    entries = [
+        Entry(at, staff, (o_fi, o_sv, o_en), (c_fi, c_sv, c_en) if c_fi is not None else None,
+              (p_fi, p_sv, p_en), outcome, basis)
+        for (at, staff, o_fi, o_sv, o_en, c_fi, c_sv, c_en, p_fi, p_sv, p_en, outcome, basis)
+        in (db.session.execute(statement) if total else ())
+    ]
+    return LogPage(entries, page, pages, total, viewers, organisation_id)
