@@ -26,6 +26,7 @@ from werkzeug.serving import make_server
 from portal import create_app, demo, migrate
 from portal.extensions import db
 from portal.models import Organisation, Service, User
+from portal.sharing import demo as sharing_demo
 
 from .axe import assert_no_axe_violations
 
@@ -158,13 +159,14 @@ def _dispose(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def make_client(live_server: LiveServer) -> Callable[[], str]:
-    """Make a client with the demo plan (8 steps, every state) of their own; returns the email address."""
+def make_client(live_server: LiveServer) -> Callable[..., str]:
+    """Make a client with the demo plan (8 steps, every state) of their own, and with `team=True` the demo
+    team (consents given, one asked for, records, a few access-log rows); returns the email address."""
 
-    def make() -> str:
-        return _off_the_event_loop(_make)
+    def make(team: bool = False) -> str:
+        return _off_the_event_loop(lambda: _make(team))
 
-    def _make() -> str:
+    def _make(team: bool) -> str:
         with live_server.app.app_context():
             template = db.session.scalar(sa.select(User).where(User.email == CLIENT))
             caseworker = db.session.scalar(sa.select(User).where(User.email == STAFF))
@@ -177,6 +179,8 @@ def make_client(live_server: LiveServer) -> Callable[[], str]:
             db.session.add(client)
             db.session.flush()
             demo.make_plan(client, "en", orgs, services, caseworker)
+            if team:
+                sharing_demo.seed_team(client)
             db.session.commit()
         return email
 
@@ -218,7 +222,8 @@ def people(aino: Person, caseworker: Person, make_client: Callable[[], str]) -> 
     from .states import People
 
     return People(aino=aino, caseworker=caseworker,
-                  fresh=lambda: Person(email=make_client(), password=PASSWORD, name=FRESH_NAME))
+                  fresh=lambda: Person(email=make_client(), password=PASSWORD, name=FRESH_NAME),
+                  fresh_with_team=lambda: Person(email=make_client(team=True), password=PASSWORD, name=FRESH_NAME))
 
 
 @pytest.fixture(autouse=True)
