@@ -15,7 +15,6 @@ from .log_queries import log_page, pick
 
 bp = Blueprint("viewed", __name__, url_prefix="/sharing/log")
 bp.before_request(roles(Role.CLIENT))
-bp.context_processor(words.helpers)
 bp.context_processor(lambda: {"pick": pick})
 
 
@@ -30,4 +29,4 @@ def _page_number() -> int:
 @client_only
 def log() -> Response:
     found = log_page(current_user.id, parse_uuid(request.args.get("organisation")), _page_number())
-    return render_page("sharing/log.html", log=found)
+    return render_page("sharing/log.html", log=found, words=words.log_words())

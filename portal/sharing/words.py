@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ..common.i18n import LANGUAGE_NAMES
@@ -36,6 +37,15 @@ BASIS_WORDS = {
     "not_shared": _l("Refused: you have not shared this with the organisation."),
     "not_in_team": _l("Refused: the organisation does not work with you, so it was shown nothing."),
 }
+
+
+def log_words() -> dict[str, object]:
+    """The words of each entry of "Who viewed my data", translated once per page (25 entries each use them)."""
+    return {
+        "who": gettext("Who"), "what": gettext("What"), "why": gettext("Why"), "allowed": gettext("Allowed"),
+        "refused": gettext("Refused"), "nothing": gettext("Your information (nothing was shown)"),
+        "basis": {basis: str(words) for basis, words in BASIS_WORDS.items()},
+    }
 
 
 def helpers() -> dict[str, object]:
