@@ -24,6 +24,7 @@ class Row:
     organisation: Organisation
     category: DataCategory
     controller: bool  # the organisation records this category
+    in_team: bool  # the organisation works with the client now: nothing is shared with any other
     in_force: list[Consent] = field(default_factory=list)  # consents in force, each with a Withdraw button
     other_consents: list[Consent] = field(default_factory=list)  # requested, refused, withdrawn, expired
     laws: list[Law] = field(default_factory=list)
@@ -36,22 +37,19 @@ class Row:
 
     @property
     def can_see(self) -> bool:
-        return self.controller or bool(self.in_force) or bool(self.laws)
+        return self.in_team and (self.controller or bool(self.in_force) or bool(self.laws))
 
     def allows(self, purpose_id: uuid.UUID) -> bool:
         """What the access policy decides for a read with this purpose."""
-        return (self.controller or any(c.purpose_id == purpose_id for c in self.in_force)
-                or any(law.purpose.id == purpose_id for law in self.laws))
+        return self.in_team and (self.controller or any(c.purpose_id == purpose_id for c in self.in_force)
+                                 or any(law.purpose.id == purpose_id for law in self.laws))
 
 
 @dataclass(slots=True)
 class OrganisationSection:
-    membership: TeamMembership
+    organisation: Organisation
+    membership: TeamMembership | None  # None: it no longer works with the client, but a consent is in force
     rows: list[Row]
-
-    @property
-    def organisation(self) -> Organisation:
-        return self.membership.organisation
 
     @property
     def id(self) -> str:
@@ -63,26 +61,38 @@ class OrganisationSection:
 
 
 def build(facts: SharingFacts, now: datetime) -> list[OrganisationSection]:
+    """A section for each organisation of the team, with a row for each category; then one for each
+    organisation that has left the team while a consent to it is still in force (it sees nothing now, but the
+    consent would apply again if it came back: the client can withdraw it here, as easily as it was given)."""
     consents: dict[tuple[uuid.UUID, uuid.UUID], list[Consent]] = {}
     for consent in facts.consents:
         consents.setdefault((consent.organisation_id, consent.category_id), []).append(consent)
     laws: dict[tuple[uuid.UUID, uuid.UUID], list[Law]] = {}
     for law in facts.laws:
         laws.setdefault((law.category_id, law.recipient_kind_id), []).append(law)
-    sections = []
-    for membership in facts.team:
-        organisation = membership.organisation
-        rows = []
-        for category in facts.categories:
-            row = Row(organisation, category, controller=category.controller_kind_id == organisation.kind_id,
-                      laws=laws.get((category.id, organisation.kind_id), []))
-            for consent in consents.get((organisation.id, category.id), []):
-                (row.in_force if consent.in_force(now) else row.other_consents).append(consent)
-                if consent.id in facts.latest_events:
-                    row.receipts[consent.id] = facts.latest_events[consent.id]
-            row.give_purpose = _offer(row, facts.client_purpose)
-            rows.append(row)
-        sections.append(OrganisationSection(membership, rows))
+
+    def row(organisation: Organisation, category: DataCategory, in_team: bool) -> Row:
+        found = Row(organisation, category, controller=category.controller_kind_id == organisation.kind_id,
+                    in_team=in_team, laws=laws.get((category.id, organisation.kind_id), []) if in_team else [])
+        for consent in consents.get((organisation.id, category.id), []):
+            (found.in_force if consent.in_force(now) else found.other_consents).append(consent)
+            if consent.id in facts.latest_events:
+                found.receipts[consent.id] = facts.latest_events[consent.id]
+        found.give_purpose = _offer(found, facts.client_purpose) if in_team else None
+        return found
+
+    sections = [OrganisationSection(m.organisation, m, [row(m.organisation, category, True)
+                                                         for category in facts.categories])
+                for m in facts.team]
+    team = {m.organisation_id for m in facts.team}
+    former: dict[uuid.UUID, Organisation] = {}
+    for consent in facts.consents:
+        if consent.organisation_id not in team and consent.in_force(now):
+            former.setdefault(consent.organisation_id, consent.organisation)
+    for organisation in former.values():
+        rows = [row(organisation, category, False) for category in facts.categories
+                if any(c.in_force(now) for c in consents.get((organisation.id, category.id), []))]
+        sections.append(OrganisationSection(organisation, None, rows))
     return sections
 
 

@@ -251,3 +251,24 @@ def test_the_page_says_what_the_access_policy_decides(app, jobseeker, state: str
                     section.organisation.name_en, row.category.code, purpose_row.code)
                 checked += 1
     assert checked == 4 * 6 * 2
+
+
+def test_a_consent_to_an_organisation_that_left_the_team_can_still_be_withdrawn(signed_in: PortalClient,
+                                                                               team: Team) -> None:
+    from portal.models import TeamMembership
+
+    given = consent(team.client, team.orgs["kela"], "work_ability", "given")
+    membership = db.session.scalar(select(TeamMembership).where(
+        TeamMembership.organisation_id == team.orgs["kela"].id))
+    membership.ended_at = utcnow()
+    db.session.flush()
+    html = signed_in.get("/sharing").get_data(as_text=True)
+    assert "It no longer works with you" in html
+    row = _row(html, team, "kela", "work_ability")
+    assert "Cannot see" in row and "Withdraw consent" in row and "Give consent" not in row
+    assert html.count(f'id="share-{team.orgs["kela"].id}-') == 1  # only the category with a consent in force
+    response = signed_in.post_form(f"/sharing/consents/{given.id}/withdraw", headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response.headers["HX-Redirect"].startswith("/sharing/receipts/")
+    db.session.refresh(given)
+    assert given.status == "withdrawn"
+    assert "It no longer works with you" not in signed_in.get("/sharing").get_data(as_text=True)
