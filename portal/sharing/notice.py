@@ -1,7 +1,8 @@
 """The notice a client reads before giving consent: what, to whom, why, for how long, how to withdraw.
 
-The page shows these items, and the consent's "given" event keeps exactly the same words as its notice text,
-with their SHA-256 and NOTICE_VERSION: the evidence GDPR Art. 7(1) asks for.
+The page shows these items, and the consent's "given" event keeps the same words as its notice text (with the
+duration the client chose in place of "You choose below"), their SHA-256, the language and NOTICE_VERSION: the
+evidence GDPR Art. 7(1) asks for.
 """
 
 from __future__ import annotations

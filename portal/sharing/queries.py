@@ -192,12 +192,12 @@ def give_target(client_id: uuid.UUID, organisation_id: uuid.UUID, category_id: u
 
 
 @dataclass(frozen=True, slots=True)
-class Request:
+class ConsentRequest:
     consent: Consent
     asked_by: User | None
 
 
-def requests(client_id: uuid.UUID) -> list[Request]:
+def requests(client_id: uuid.UUID) -> list[ConsentRequest]:
     """Consents a staff member of the client's team has asked for and the client has not answered: one
     query."""
     asker = aliased(User)
@@ -210,7 +210,7 @@ def requests(client_id: uuid.UUID) -> list[Request]:
         .where(Consent.client_id == client_id, Consent.status == ConsentStatus.REQUESTED, active)
         .order_by(Consent.updated_at, Consent.id)
     ).all()
-    return [Request(consent, asked_by) for consent, asked_by in rows]
+    return [ConsentRequest(consent, asked_by) for consent, asked_by in rows]
 
 
 # --- Receipts ---------------------------------------------------------------------------------------------

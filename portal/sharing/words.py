@@ -28,14 +28,14 @@ LAWFUL_BASIS_WORDS = {
                              "9(2)(a))"),
 }
 
-# Why a staff member's read of the client's data was allowed or refused, as the client reads it.
+# Why a staff member's read of the client's data was allowed or refused (the tag beside it says which).
 BASIS_WORDS = {
-    "controller": _l("Allowed: the organisation records this information itself."),
-    "own_record": _l("Allowed: it was the organisation's own record, such as your appointment with it."),
-    "consent": _l("Allowed: you had given your consent."),
-    "law": _l("Allowed: a law allows it."),
-    "not_shared": _l("Refused: you have not shared this with the organisation."),
-    "not_in_team": _l("Refused: the organisation does not work with you, so it was shown nothing."),
+    "controller": _l("The organisation records this information itself."),
+    "own_record": _l("It was the organisation's own record, such as your appointment with it."),
+    "consent": _l("You had given your consent."),
+    "law": _l("A law allows it."),
+    "not_shared": _l("You have not shared this with the organisation."),
+    "not_in_team": _l("The organisation does not work with you, so it was shown nothing."),
 }
 
 

@@ -49,10 +49,10 @@ def test_each_read_and_refusal_in_plain_words_newest_first(signed_in: PortalClie
     outside, refused, allowed = (body for _, body in entries)
     assert "Olli Outsider, Outside Org" in outside and "nothing was shown" in outside
     assert "does not work with you" in outside
-    assert "Work ability and health" in refused and "you have not shared this" in refused
+    assert "Work ability and health" in refused and "You have not shared this with the organisation." in refused
     assert f"{team.staff['employment_authority'].full_name}, {team.orgs['employment_authority'].name_en}" in allowed
     assert "Your plan and its steps" in allowed and "to plan your services together with you" in allowed
-    assert "Allowed: the organisation records this information itself." in allowed
+    assert "The organisation records this information itself." in allowed and ">Allowed</strong>" in allowed
     assert "Wed 1 Jul 2026 at 12:30" in allowed  # Helsinki time, with the weekday
 
 
