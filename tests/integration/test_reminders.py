@@ -8,7 +8,7 @@ import email.policy
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import Message
 
 import pytest
@@ -26,7 +26,11 @@ from ..support.appointments import make_slot
 from ..support.factories import ClientFactory
 
 
-DAY_LATER = utcnow() + timedelta(days=1, minutes=5)  # the 2-day reminder of a time 3 days ahead is due
+def day_later() -> datetime:
+    """When the 2-day reminder of a time booked 3 days ahead (from now) is due. Taken at each test's own time:
+    a constant taken when the module was collected fell behind the bookings once the suite before it ran
+    longer than its five minutes' margin, and then no reminder was due."""
+    return utcnow() + timedelta(days=1, minutes=5)
 
 
 class Inbox:
@@ -121,10 +125,10 @@ def _text(message: Message) -> str:
 @pytest.mark.parametrize("locale, words", [("fi", " klo "), ("sv", " kl. "), ("en", " at ")])
 def test_due_reminder_arrives_once_with_calendar_file(app, inbox: Inbox, locale: str, words: str) -> None:  # type: ignore[no-untyped-def]
     appointment = _book(locale)
-    report = send_due(now=DAY_LATER)
+    report = send_due(now=day_later())
     assert report.sent == 1, report
-    send_due(now=DAY_LATER)  # the command runs again: nothing is sent twice
-    send_due(now=DAY_LATER + timedelta(minutes=30))
+    send_due(now=day_later())  # the command runs again: nothing is sent twice
+    send_due(now=day_later() + timedelta(minutes=30))
     assert len(inbox.messages) == 1
     message = inbox.messages[0]
     assert message["To"] == appointment_client_email(appointment)
@@ -153,14 +157,14 @@ def appointment_client_email(appointment) -> str:  # type: ignore[no-untyped-def
 def test_failed_send_is_recorded_and_retried(app, inbox: Inbox) -> None:  # type: ignore[no-untyped-def]
     appointment = _book("en")
     inbox.refuse = True
-    report = send_due(now=DAY_LATER)
+    report = send_due(now=day_later())
     assert report.failed == 1 and not inbox.messages
     row = db.session.scalars(select(ReminderOutbox).where(ReminderOutbox.appointment_id == appointment.id,
                                                           ReminderOutbox.kind == "2d")).one()
     assert row.status == "failed" and row.attempts == 1 and "451" in (row.last_error or "")
-    assert row.next_attempt_at is not None and row.next_attempt_at > DAY_LATER
+    assert row.next_attempt_at is not None and row.next_attempt_at > day_later()
     inbox.refuse = False
-    send_due(now=DAY_LATER)  # too early for the retry
+    send_due(now=day_later())  # too early for the retry
     assert not inbox.messages
     send_due(now=row.next_attempt_at + timedelta(seconds=1))
     assert len(inbox.messages) == 1
@@ -174,7 +178,7 @@ def test_interrupted_send_is_not_repeated(app, inbox: Inbox) -> None:  # type: i
                                                           ReminderOutbox.kind == "2d")).one()
     row.status, row.attempts, row.claimed_at = "sending", 1, utcnow() - timedelta(hours=1)
     db.session.flush()
-    report = send_due(now=DAY_LATER)
+    report = send_due(now=day_later())
     assert report.unknown == 1 and not inbox.messages
     db.session.refresh(row)
     assert row.status == "unknown"
@@ -186,7 +190,7 @@ def test_cancelled_appointment_gets_no_reminder(app, inbox: Inbox) -> None:  # t
 
     queries.cancel(appointment, db.session.get(User, appointment.client_id), "health", None, False)
     db.session.flush()
-    send_due(now=DAY_LATER)
+    send_due(now=day_later())
     assert not inbox.messages
 
 
@@ -197,7 +201,7 @@ def test_sms_goes_through_the_pluggable_sender(app, inbox: Inbox) -> None:  # ty
     # booked 1 h 50 min ahead: the 2-day and 2-hour reminders were already past, so none were queued
     assert report.sent == 0 and not sms.sent
     _book("sv", phone="+358401234567")
-    send_due(now=DAY_LATER, sms=sms)
+    send_due(now=day_later(), sms=sms)
     assert len(sms.sent) == 1 and sms.sent[0][0] == "+358401234567"
     assert "Påminnelse" in sms.sent[0][1] or "Reminder" in sms.sent[0][1]
 
@@ -230,13 +234,13 @@ def _break_commits_after_the_message(monkeypatch: pytest.MonkeyPatch, inbox: Inb
 
 def _runs_later(*after: timedelta) -> None:
     for delay in after:
-        send_due(now=DAY_LATER + delay)
+        send_due(now=day_later() + delay)
 
 
 def test_sent_but_not_recorded_is_never_sent_again(app, inbox: Inbox, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     appointment = _book("en")
     _break_commits_after_the_message(monkeypatch, inbox, times=1)
-    report = send_due(now=DAY_LATER)
+    report = send_due(now=day_later())
     monkeypatch.undo()
     assert len(inbox.messages) == 1
     _runs_later(timedelta(minutes=6), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=5))
@@ -251,13 +255,13 @@ def test_sent_while_the_database_is_gone_stays_unsent_then_unknown(app, inbox: I
     appointment = _book("en")
     # recording "sent" fails, and so does marking it "unknown" in a fresh transaction
     _break_commits_after_the_message(monkeypatch, inbox, times=2)
-    report = send_due(now=DAY_LATER)
+    report = send_due(now=day_later())
     monkeypatch.undo()
     assert len(inbox.messages) == 1 and report.unknown == 1 and report.failed == 0, report
     assert _row(appointment).status == "sending"  # the claim was committed before the message went
     _runs_later(timedelta(minutes=6))
     assert len(inbox.messages) == 1 and _row(appointment).status == "sending"
-    assert send_due(now=DAY_LATER + timedelta(minutes=20)).unknown == 1  # the stale claim is given up
+    assert send_due(now=day_later() + timedelta(minutes=20)).unknown == 1  # the stale claim is given up
     _runs_later(timedelta(hours=2), timedelta(hours=5))
     assert len(inbox.messages) == 1
     row = _row(appointment)
@@ -268,12 +272,12 @@ def test_refused_connection_is_recorded_and_retried_then_sent(app, inbox: Inbox)
     appointment = _book("en")
     port = app.config["SMTP_PORT"]
     app.config["SMTP_PORT"] = free_port()  # the mail server is down
-    report = send_due(now=DAY_LATER)
+    report = send_due(now=day_later())
     assert report.failed == 1 and report.sent == 0 and not inbox.messages, report
     row = _row(appointment)
     assert row.status == "failed" and row.attempts == 1
     assert "ConnectionRefusedError" in (row.last_error or "")
-    assert row.next_attempt_at is not None and row.next_attempt_at > DAY_LATER
+    assert row.next_attempt_at is not None and row.next_attempt_at > day_later()
     first_retry = row.next_attempt_at
     send_due(now=first_retry + timedelta(seconds=1))  # still down: a longer wait before the next try
     row = _row(appointment)
@@ -294,7 +298,7 @@ def test_refused_connection_is_recorded_and_retried_then_sent(app, inbox: Inbox)
 def test_refusal_before_acceptance_is_retried(app, inbox: Inbox, step: str, reply: str) -> None:  # type: ignore[no-untyped-def]
     appointment = _book("en")
     inbox.refuse_at[step] = reply
-    report = send_due(now=DAY_LATER)
+    report = send_due(now=day_later())
     assert report.failed == 1 and not inbox.messages, report
     row = _row(appointment)
     assert row.status == "failed" and reply.split()[0] in (row.last_error or "")
@@ -306,7 +310,7 @@ def test_refusal_before_acceptance_is_retried(app, inbox: Inbox, step: str, repl
 def test_failed_quit_after_acceptance_counts_as_sent(app, inbox: Inbox) -> None:  # type: ignore[no-untyped-def]
     appointment = _book("en")
     inbox.quit_reply = "421 4.3.2 Shutting down"
-    report = send_due(now=DAY_LATER)
+    report = send_due(now=day_later())
     assert report.sent == 1 and report.failed == 0, report
     _runs_later(timedelta(minutes=6), timedelta(hours=1))
     assert len(inbox.messages) == 1 and _row(appointment).status == "sent"
@@ -320,7 +324,7 @@ def test_no_answer_after_the_message_went_is_not_sent_again(app, inbox: Inbox, h
         inbox.slow_once = 1.5  # the server takes the message, but answers after the client stopped waiting
     else:
         inbox.drop_once = True
-    report = send_due(now=DAY_LATER)
+    report = send_due(now=day_later())
     assert report.unknown == 1 and report.failed == 0 and report.sent == 0, report
     row = _row(appointment)
     assert row.status == "unknown" and row.next_attempt_at is None
@@ -347,7 +351,7 @@ def test_sms_not_sent_is_retried(app, inbox: Inbox) -> None:  # type: ignore[no-
 
     appointment = _book("fi", phone="+358401234567")
     sms = FlakySms(NotSent("gateway answered 503"))
-    report = send_due(now=DAY_LATER, sms=sms)
+    report = send_due(now=day_later(), sms=sms)
     row = _row(appointment, channel="sms")
     assert report.failed == 1 and row.status == "failed" and "503" in (row.last_error or "")
     send_due(now=row.next_attempt_at + timedelta(seconds=1), sms=sms)  # type: ignore[operator]
@@ -357,11 +361,11 @@ def test_sms_not_sent_is_retried(app, inbox: Inbox) -> None:  # type: ignore[no-
 def test_sms_that_may_have_left_is_not_sent_again(app, inbox: Inbox) -> None:  # type: ignore[no-untyped-def]
     appointment = _book("fi", phone="+358401234567")
     sms = FlakySms(TimeoutError("no answer from the gateway after the request was sent"))
-    report = send_due(now=DAY_LATER, sms=sms)
+    report = send_due(now=day_later(), sms=sms)
     row = _row(appointment, channel="sms")
     assert report.unknown == 1 and report.failed == 0, report
     assert row.status == "unknown" and row.next_attempt_at is None
     for later in (timedelta(minutes=6), timedelta(hours=1), timedelta(hours=5)):
-        send_due(now=DAY_LATER + later, sms=sms)
+        send_due(now=day_later() + later, sms=sms)
     assert sms.calls == 1
     assert len(inbox.messages) == 1  # the e-mail of the same reminder went as usual
