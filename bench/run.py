@@ -7,8 +7,9 @@
 3. serves the app with gunicorn on 127.0.0.1 (with the reference page of bench/reference.py beside it) and
    weighs the first page load (gzip level 6),
 4. loads it with wrk, in one run: the bare route (/healthz), the reference page, the plan page of random
-   signed-in clients, a check-off POST that alternates done / not-done and a contended booking; then the plan
-   page on the small and the large data set in alternating rounds,
+   signed-in clients, a check-off POST that alternates done / not-done, a contended booking and "Who viewed my
+   data" of a client with 10,000 access-log rows; then the plan page on the small and the large data set in
+   alternating rounds,
 5. prints a markdown table and writes JSON and markdown to bench/results/.
 
 Every load is bounded in time (-d) and in requests (BENCH_MAX_REQUESTS per wrk thread), and only hits 127.0.0.1.
@@ -79,7 +80,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--instructions", type=int, default=200,
                    help="requests per path for valgrind's instruction counts (0: do not count)")
-    p.add_argument("--scenarios", default="bare,reference,page,caseload,overview,toggle,book",
+    p.add_argument("--scenarios", default="bare,reference,page,caseload,overview,viewed,toggle,book",
                    help="which loads to run, comma-separated")
     p.add_argument("--scale-rounds", type=int, default=2,
                    help=f"alternating rounds of the plan page on {SMALL_CLIENTS:,} and on --clients clients "
@@ -356,17 +357,19 @@ SCENARIOS = {
     "overview": ("GET /staff/clients/<id> (a client's overview)", "/staff/clients"),
     "toggle": ("POST /plan/steps/<id>/done|not-done (htmx)", "/plan"),
     "book": ("POST /appointments/book/check (contended)", "/appointments/book/check"),
+    "viewed": ("GET /sharing/log (10,000 log rows)", "/sharing/log"),
 }
+# Scenarios wrk runs as "page": one GET of the path for a random line of the data file
+PAGE_LIKE = {"reference", "viewed", "caseload", "overview"}  # GET loads like the plan page's
 
 
-PAGE_MODES = ("reference", "caseload", "overview")  # GET loads like the plan page's
 
 
 def run_wrk(args: argparse.Namespace, mode: str, seconds: int, data_file: Path | None,
             server: subprocess.Popen[bytes], port: int | None = None) -> dict[str, Any]:
     env = dict(os.environ)
     env.update({
-        "BENCH_MODE": "page" if mode in PAGE_MODES else mode,
+        "BENCH_MODE": "page" if mode in PAGE_LIKE else mode,
         "BENCH_PATH": SCENARIOS[mode][1],
         "BENCH_THREADS": str(args.wrk_threads),
         "BENCH_MAX_REQUESTS": str(args.max_requests),
@@ -498,6 +501,7 @@ def markdown(report: dict[str, Any]) -> str:
         + ("".join(f"; {name}: {', '.join(map(str, counts))} for two caseworkers" for name, counts
                    in q["staff"].items()) if q.get("staff") else ""),
         "",
+        *([viewed_line(report)] if "viewed_queries" in report else []),
         *([booking_line(report)] if "booking" in report else []),
         *([scale_line(report)] if "scale" in report else []),
         *([instructions_line(report)] if report.get("instructions") else []),
@@ -519,6 +523,12 @@ def booking_line(report: dict[str, Any]) -> str:
             f"{b['slots']} free times in {seconds:.1f} s ({(r['requests'] - r['replays']) / seconds:,.0f} presses/s); "
             f"{b['bookings']} booked, {r['taken']:,} answered \"just taken\" (409), {r['non_2xx']} other answers; "
             f"p95 of the booking POST {ms(r['latency_us']['p95'])} ms; seats held twice: {b['double_bookings']}.\n")
+
+
+def viewed_line(report: dict[str, Any]) -> str:
+    v = report["viewed_queries"]
+    return ("SQL queries per \"Who viewed my data\" page: " + ", ".join(f"{k} → {n}" for k, n in v["page"].items())
+            + (" (constant)" if v["constant"] else " (NOT constant)") + ".\n")
 
 
 def scale_line(report: dict[str, Any]) -> str:
@@ -553,6 +563,10 @@ def judge(report: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     q = report["queries"]
     out.append(("SQL queries per plan page, constant", f"≤ {TARGETS['queries_max']}", str(q["per_page"]),
                 q["constant"] and q["per_page"] <= TARGETS["queries_max"]))
+    if "viewed_queries" in report:
+        v = report["viewed_queries"]
+        out.append(("SQL queries per \"Who viewed my data\" page, constant", f"≤ {TARGETS['queries_max']}",
+                    str(v["per_page"]), v["constant"] and v["per_page"] <= TARGETS["queries_max"]))
     if "scale" in report:
         ratio = report["scale"]["ratio"]
         out.append((f"latency, {report['scale']['large_clients']:,} / {SMALL_CLIENTS:,} clients",
@@ -580,11 +594,13 @@ def main(argv: list[str] | None = None) -> int:
     env = bench_environment(args.url)
     os.environ.update({k: env[k] for k in ("PORTAL_SECRET_KEY", "DATABASE_URL", "PORTAL_SESSION_IDLE_MINUTES")})
 
-    from bench import booking, dataset
+    from bench import booking, dataset, viewed
 
     if args.db == "sqlite":
         (ROOT / "instance").mkdir(exist_ok=True)
     info = dataset.ensure(args.url, args.clients, steps=args.steps, force=args.regenerate)
+    modes = [m for m in args.scenarios.split(",") if m]
+    viewed_clients = viewed.ensure(args.url) if "viewed" in modes else {}
 
     import sqlalchemy as sa
 
@@ -597,7 +613,6 @@ def main(argv: list[str] | None = None) -> int:
     # disjoint samples: the warm-up's check-offs must not leave the measured steps already done
     sample = dataset.sample_clients(engine, 2 * args.cookies, seed=int(time.time()))
     warm_clients, measured_clients = sample[: len(sample) // 2], sample[len(sample) // 2:]
-    modes = [m for m in args.scenarios.split(",") if m]
     if "book" in modes:
         bookers = dataset.sample_clients(engine, args.booking_clients + 500, seed=int(time.time()) + 1)
         warm_bookers, bookers = bookers[:500], bookers[500:]
@@ -616,6 +631,9 @@ def main(argv: list[str] | None = None) -> int:
         staff_engine.dispose()
         queries["staff"] = count_staff_queries(app, maker, staff)
         print(f"SQL queries per caseload and overview: {queries['staff']}", flush=True)
+    viewed_queries = viewed.count_queries(app, maker, viewed_clients) if viewed_clients else None
+    if viewed_queries:
+        print(f"SQL queries per 'who viewed my data' page: {viewed_queries['page']}", flush=True)
 
     gunicorn = (f"-w {args.workers} -k {args.worker_class}"
                 + (f" --threads {args.worker_threads}" if args.worker_class == "gthread" else ""))
@@ -628,6 +646,8 @@ def main(argv: list[str] | None = None) -> int:
         "queries": queries,
         "scenarios": {},
     }
+    if viewed_queries:
+        report["viewed_queries"] = viewed_queries
     work = RESULTS / "tmp"
     work.mkdir(exist_ok=True)
     answers_engine = sa.create_engine(args.url)
@@ -646,16 +666,22 @@ def main(argv: list[str] | None = None) -> int:
         if "book" in modes:
             warm_book_file = work / "warm-book.tsv"
             booking.write_data_file(maker, answers_engine, warm_book_file, warm_bookers, warm_slots, seed=1)
+        if "viewed" in modes:
+            viewed_file = work / "viewed.tsv"
+            viewed.write_data_file(maker, viewed_file, viewed_clients["large"])
+        warm_files = {"book": warm_book_file if "book" in modes else None,
+                      "viewed": viewed_file if "viewed" in modes else None}
         for mode in modes:
             if args.warmup:
-                run_wrk(args, mode, args.warmup, warm_book_file if mode == "book" else staff_files.get(mode, warm_file),
-                        server)
+                run_wrk(args, mode, args.warmup, warm_files.get(mode) or staff_files.get(mode) or warm_file, server)
         for mode in modes:
             data_file = work / f"{mode}.tsv"
             if mode == "book":
                 booking.write_data_file(maker, answers_engine, data_file, bookers, booking_slots, seed=2)
             elif mode in staff_files:
                 data_file = staff_files[mode]
+            elif mode == "viewed":
+                viewed.write_data_file(maker, data_file, viewed_clients["large"])
             else:
                 maker.write_data_file(data_file, measured_clients)
             print(f"measuring {mode} for {args.duration} s…", flush=True)

@@ -51,9 +51,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .pages.routes import bp as pages_bp
     from .plan.routes import bp as plan_bp
     from .planning.routes import bp as planning_bp
+    from .sharing import export_routes, log_routes, receipt_routes, team_routes
+    from .sharing.routes import bp as sharing_bp
 
     for blueprint in (auth_bp, identification_bp, home_bp, pages_bp, plan_bp, appointments_bp,
-                      staff_appointments_bp, clients_bp, planning_bp):
+                      staff_appointments_bp, clients_bp, planning_bp, sharing_bp, receipt_routes.bp, log_routes.bp,
+                      team_routes.bp, export_routes.bp):
         app.register_blueprint(blueprint)
     init_errors(app)
 

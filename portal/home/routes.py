@@ -9,6 +9,7 @@ from ..common.rendering import render_page
 from ..models import utcnow
 from ..plan import queries as plan_queries
 from ..plan.view import PlanView
+from ..sharing import queries as sharing_queries
 
 bp = Blueprint("home", __name__)
 
@@ -21,4 +22,5 @@ def index() -> Response:
     view = PlanView.build(plan_queries.plan_summary(user.id), today_in_helsinki())
     upcoming = appointment_reads.next_appointment(user.id, utcnow())
     changed = len(plan_queries.changes_by_others(view.plan.id, user.id, user.plan_seen_at)) if view.plan else 0
-    return render_page("home/client.html", user=user, view=view, next_appointment=upcoming, changed=changed)
+    return render_page("home/client.html", user=user, view=view, next_appointment=upcoming, changed=changed,
+                       consent_requests=sharing_queries.requests(user.id))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import (
+    AccessLogEntry,
     ClientRecord,
     Consent,
     ConsentEvent,
@@ -161,30 +162,30 @@ def seed_reference(kinds: dict[str, OrganisationKind]) -> tuple[dict[str, DataCa
     return categories, purposes, created
 
 
-def make_team(client: User, codes: tuple[str, ...]) -> None:
-    """Memberships of the client's team with the demo organisations of these codes and their contact persons."""
+def seed_team(client: User, codes: tuple[str, ...] = TEAMS["aino.asiakas@example.fi"], shared: bool = True) -> int:
+    """A demo team for a client made later (the end-to-end tests' own clients), as Aino's; with `shared=False`
+    the memberships alone (no consents, requests, records or log rows)."""
     orgs = {org.code: org for org in db.session.scalars(select(Organisation))}
+    kinds = {kind.code: kind for kind in db.session.scalars(select(OrganisationKind))}
+    categories, purposes, _ = seed_reference(kinds)
     staff = {user.email: user for user in db.session.scalars(select(User).where(User.role != "client"))}
-    for code in codes:
-        contact_email, roles = TEAM[code]
-        db.session.add(TeamMembership(client_id=client.id, organisation_id=orgs[code].id,
-                                      contact_person_id=staff[contact_email].id, start_reason="Ensitapaaminen",
-                                      **_translated("role", roles)))
+    return _team_of(client, orgs, staff, categories, purposes, codes, shared)
 
 
 def _team_of(client: User, orgs: dict[str, Organisation], staff: dict[str, User],
-             categories: dict[str, DataCategory], purposes: dict[str, Purpose]) -> int:
+             categories: dict[str, DataCategory], purposes: dict[str, Purpose],
+             codes: tuple[str, ...] | None = None, shared: bool = True) -> int:
     now = utcnow()
     manager = staff["tiina.esihenkilo@example.fi"]
     started = now - timedelta(days=30)
-    codes = TEAMS.get(client.email, ("vantaa-employment",))
+    codes = codes or TEAMS.get(client.email, ("vantaa-employment",))
     for code in codes:
         contact_email, roles = TEAM[code]
         db.session.add(TeamMembership(
             client_id=client.id, organisation_id=orgs[code].id, contact_person_id=staff[contact_email].id,
             started_at=started, started_by_id=manager.id, start_reason="Ensitapaaminen",
             **_translated("role", roles)))
-    if len(codes) > 1:
+    if shared and len(codes) > 1:
         # the client shares their appointments with the county and their plan with the coaching provider;
         # Kela has asked to see their work ability
         for code, category, status in (("vakehyva", "appointments", "given"), ("polku", "plan", "given"),
@@ -196,7 +197,39 @@ def _team_of(client: User, orgs: dict[str, Organisation], staff: dict[str, User]
             db.session.add(ClientRecord(client_id=client.id, category_id=categories[category].id,
                                         organisation_id=orgs[code].id, recorded_by_id=staff[TEAM[code][0]].id,
                                         title=title, body=body))
+        _views(client, codes, orgs, staff, categories, purposes)
     return len(codes)
+
+
+# Demo "who viewed my data": (days ago, organisation, category, basis). In the running service only
+# portal.access writes the access log, as staff read; these show the demo client what it looks like.
+VIEWS = [
+    (12, "kela", "work_ability", "not_shared"),
+    (9, "vantaa-employment", "plan", "controller"),
+    (7, "vakehyva", "appointments", "consent"),
+    (5, "kela", "plan", "law"),
+    (3, "polku", "work_ability", "not_shared"),
+    (1, "vantaa-employment", "assessment", "controller"),
+]
+
+
+def _views(client: User, codes: tuple[str, ...], orgs: dict[str, Organisation], staff: dict[str, User],
+           categories: dict[str, DataCategory], purposes: dict[str, Purpose]) -> None:
+    db.session.flush()
+    consents = {(c.organisation_id, c.category_id): c.id for c in db.session.scalars(
+        select(Consent).where(Consent.client_id == client.id))}
+    rules = {(r.category_id, r.recipient_kind_id): r.id for r in db.session.scalars(select(LegalRule))}
+    now = utcnow()
+    for days, code, category, basis in VIEWS:
+        if code not in codes:
+            continue
+        org, cat = orgs[code], categories[category]
+        db.session.add(AccessLogEntry(
+            at=now - timedelta(days=days, hours=days % 5), client_id=client.id, staff_id=staff[TEAM[code][0]].id,
+            organisation_id=org.id, category_id=cat.id, purpose_id=purposes["plan_services"].id,
+            outcome="refused" if basis == "not_shared" else "allowed", basis=basis,
+            consent_id=consents.get((org.id, cat.id)) if basis == "consent" else None,
+            legal_rule_id=rules.get((cat.id, org.kind_id)) if basis == "law" else None))
 
 
 def _consent(client: User, organisation: Organisation, category: DataCategory, purpose: Purpose, status: str,

@@ -183,12 +183,13 @@ def _dispose(app: Flask) -> None:
 def make_client(live_server: LiveServer) -> Callable[..., str]:
     """Make a client with the demo plan (8 steps, every state) of their own, or with no plan yet
     (`with_plan=False`), whose account is in `locale`, in a team of employment services (Maija their contact
-    person), the wellbeing services county and Kela; returns the email address."""
+    person), the wellbeing services county and Kela, or with `team=True` the whole demo team as Aino's (consents
+    given, one asked for, records, a few access-log rows); returns the email address."""
 
-    def make(with_plan: bool = True, locale: str = "en", name: str = FRESH_NAME) -> str:
-        return _off_the_event_loop(lambda: _make(with_plan, locale, name))
+    def make(with_plan: bool = True, locale: str = "en", name: str = FRESH_NAME, team: bool = False) -> str:
+        return _off_the_event_loop(lambda: _make(with_plan, locale, name, team))
 
-    def _make(with_plan: bool, locale: str, name: str) -> str:
+    def _make(with_plan: bool, locale: str, name: str, team: bool) -> str:
         with live_server.app.app_context():
             template = db.session.scalar(sa.select(User).where(User.email == CLIENT))
             caseworker = db.session.scalar(sa.select(User).where(User.email == STAFF))
@@ -202,7 +203,10 @@ def make_client(live_server: LiveServer) -> Callable[..., str]:
             db.session.flush()
             if with_plan:
                 demo.make_plan(client, locale, orgs, services, caseworker)
-            sharing_demo.make_team(client, ("vantaa-employment", "vakehyva", "kela"))
+            if team:
+                sharing_demo.seed_team(client)
+            else:
+                sharing_demo.seed_team(client, ("vantaa-employment", "vakehyva", "kela"), shared=False)
             db.session.commit()
         return email
 
@@ -245,7 +249,8 @@ def people(aino: Person, caseworker: Person, make_client: Callable[[], str]) -> 
 
     return People(aino=aino, caseworker=caseworker,
                   fresh=lambda: Person(email=make_client(), password=PASSWORD, name=FRESH_NAME),
-                  new=lambda: Person(email=make_client(with_plan=False), password=PASSWORD, name=FRESH_NAME))
+                  new=lambda: Person(email=make_client(with_plan=False), password=PASSWORD, name=FRESH_NAME),
+                  fresh_with_team=lambda: Person(email=make_client(team=True), password=PASSWORD, name=FRESH_NAME))
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,18 @@ from .pages import (
     SignInPage,
     sign_in,
 )
+from .sharing_pages import (
+    APPOINTMENTS,
+    BENEFITS,
+    COUNTY,
+    KELA,
+    GivePage,
+    LogPage,
+    MyDataPage,
+    ReceiptPage,
+    SharingPage,
+    TeamPage,
+)
 
 TODO_STEP = "Apply for four jobs this month"  # in a fresh client's plan (English)
 # Aino's plan is in Finnish (the demo's own words, not the UI's): "Apply for four jobs this month" and
@@ -37,6 +49,7 @@ class People:
     caseworker: Person
     fresh: Callable[[], Person]  # a client of their own, for states that change data
     new: Callable[[], Person]  # a client of their own with no plan yet
+    fresh_with_team: Callable[[], Person]  # … with the demo team, consents and a request, as Aino's
 
 
 @dataclass(frozen=True)
@@ -202,6 +215,75 @@ def _time_with_a_place_in_finnish(page: Page, people: People) -> None:
     expect(page.locator("main [lang='fi']").first).to_have_text("Kielotie 13, Vantaa")
 
 
+def _open_sharing(page: Page, person: Person) -> SharingPage:
+    sign_in(page, person.email, person.password).footer_link("Sharing my data").click()
+    sharing = SharingPage(page)
+    expect(sharing.h1).to_have_text("Sharing my data")
+    return sharing
+
+
+def _team(page: Page, people: People) -> None:
+    sign_in(page, people.aino.email, people.aino.password).main.get_by_role("link", name="My team").click()
+    expect(TeamPage(page).organisation(KELA)).to_be_visible()
+
+
+def _sharing(page: Page, people: People) -> None:
+    expect(_open_sharing(page, people.aino).status_of(COUNTY, APPOINTMENTS)).to_have_text("Can see")
+
+
+def _sharing_after_withdraw(page: Page, people: People) -> None:
+    sharing = _open_sharing(page, people.fresh_with_team())
+    sharing.withdraw_button(COUNTY, APPOINTMENTS).click()
+    expect(sharing.live_region).to_contain_text("You withdrew your consent.")
+    expect(sharing.changed_message(COUNTY, APPOINTMENTS)).to_be_focused()
+
+
+def _open_give(page: Page, people: People) -> GivePage:
+    _open_sharing(page, people.aino).give_link(COUNTY, BENEFITS).click()
+    give = GivePage(page)
+    expect(give.h1).to_have_text("Give consent")
+    return give
+
+
+def _give(page: Page, people: People) -> None:
+    expect(_open_give(page, people).notice("What information")).to_contain_text(BENEFITS)
+
+
+def _give_errors(page: Page, people: People) -> None:
+    give = _open_give(page, people)
+    give.give.click()
+    expect(give.error_summary).to_be_focused()
+
+
+def _receipt(page: Page, people: People) -> None:
+    sharing = _open_sharing(page, people.aino)
+    sharing.row(COUNTY, APPOINTMENTS).get_by_role("link", name=re.compile("^See the receipt")).click()
+    expect(ReceiptPage(page).h1).to_have_text("You gave your consent")
+
+
+def _history(page: Page, people: People) -> None:
+    _open_sharing(page, people.aino).link("My consents and their receipts").click()
+    expect(SharingPage(page).h1).to_have_text("My consents and their receipts")
+
+
+def _who_viewed(page: Page, people: People) -> None:
+    _open_sharing(page, people.aino).link("Who viewed my data").click()
+    expect(LogPage(page).entries.first).to_be_visible()
+
+
+def _who_viewed_filtered(page: Page, people: People) -> None:
+    _who_viewed(page, people)
+    log = LogPage(page)
+    log.organisation_filter.select_option(label=f"{KELA} (2)")
+    log.show.click()
+    expect(log.entries).to_have_count(2)
+
+
+def _export(page: Page, people: People) -> None:
+    _open_sharing(page, people.aino).link("Export my data").click()
+    expect(MyDataPage(page).download).to_be_visible()
+
+
 STATES = [
     State("sign-in", _sign_in_empty),
     State("sign-in-with-errors", _sign_in_errors),
@@ -225,4 +307,14 @@ STATES = [
     State("home-without-a-plan", _home_without_a_plan),
     State("header-menu-open", _header_menu_open),
     State("choose-a-time-with-a-place-in-finnish", _time_with_a_place_in_finnish),
+    State("my-team", _team),
+    State("sharing-my-data", _sharing),
+    State("sharing-after-htmx-withdraw", _sharing_after_withdraw),
+    State("give-consent", _give),
+    State("give-consent-with-errors", _give_errors),
+    State("consent-receipt", _receipt),
+    State("consent-history", _history),
+    State("who-viewed-my-data", _who_viewed),
+    State("who-viewed-my-data-by-organisation", _who_viewed_filtered),
+    State("export-my-data", _export),
 ]

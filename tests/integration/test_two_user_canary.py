@@ -16,11 +16,24 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from portal.appointments.times import local_day
 from portal.common.i18n import today_in_helsinki
 from portal.extensions import db
-from portal.models import Appointment, AppointmentEvent, Plan, PlanStep, PlanVersion, TeamMembership, User
+from portal.models import (
+    Appointment,
+    AppointmentEvent,
+    ClientRecord,
+    Consent,
+    ConsentEvent,
+    Organisation,
+    Plan,
+    PlanStep,
+    PlanVersion,
+    TeamMembership,
+    User,
+)
 from portal.plan import versions
 
 from ..support.appointments import make_slot
@@ -28,12 +41,15 @@ from ..support.client import PortalClient
 from ..support.factories import (
     PASSWORD,
     ClientFactory,
+    OrganisationFactory,
     PlanFactory,
     StaffFactory,
     StepFactory,
     TeamMembershipFactory,
     employment_services,
+    kind_id,
 )
+from ..support.sharing import category, consent, log_rows, purpose
 
 
 @dataclass
@@ -46,6 +62,9 @@ class World:
     booked: Appointment
     cancelled: Appointment
     membership: TeamMembership
+    kela: Organisation  # in the client's team, with a consent given and one asked for
+    given: Consent
+    given_event: ConsentEvent
     browsers: dict[str, PortalClient] = field(default_factory=dict)
 
 
@@ -84,7 +103,20 @@ def _world(app: Flask, n: int) -> World:
                                agreed_by_id=client.id))
     plan.status, plan.version, plan.goals = "draft", 2, f"Uusi tavoite {token}"
     db.session.flush()
-    return World(token, client, staff, plan, steps, booked, cancelled, membership)
+    # organisations are public data (a manager adding one to a team sees them all): no canary in their names
+    kela = OrganisationFactory(kind_id=kind_id("kela"), name_fi=f"Kela {n}", name_sv=f"FPA {n}", name_en=f"Kela {n}",
+                               phone=f"020 {n}", email=f"kela-{n}@example.test")
+    kela_staff = StaffFactory(organisation_id=kela.id, full_name=f"Kelalainen {token}",
+                              email=f"kela-{token}@example.test")
+    TeamMembershipFactory(client_id=client.id, organisation_id=kela.id, contact_person_id=kela_staff.id)
+    given = consent(client, kela, "benefits", "given")
+    consent(client, kela, "work_ability", "requested", message=f"Pyyntö {token}", asked_by=kela_staff)
+    db.session.add(ClientRecord(client_id=client.id, category_id=category("benefits").id, organisation_id=kela.id,
+                                title=f"Päätös {token}", body=f"Perustelu {token}"))
+    log_rows(client, kela_staff, 2)
+    db.session.flush()
+    given_event = db.session.scalar(select(ConsentEvent).where(ConsentEvent.consent_id == given.id))
+    return World(token, client, staff, plan, steps, booked, cancelled, membership, kela, given, given_event)
 
 
 def _appointment(slot, client: User, staff: User, seat: int, **fields: object) -> Appointment:  # type: ignore[no-untyped-def]
@@ -176,6 +208,18 @@ PAGES = [
     Page("client", "plan.versions_list", lambda w: "/plan/versions"),
     Page("client", "plan.version", lambda w: "/plan/versions/1"),
     Page("client", "plan.changes", lambda w: "/plan/changes"),
+    Page("client", "team.index", lambda w: "/team"),
+    Page("client", "sharing.index", lambda w: "/sharing"),
+    Page("client", "sharing.give",
+         lambda w: f"/sharing/give/{w.kela.id}/{category('work_ability').id}/{purpose().id}"),
+    Page("client", "receipts.receipt", lambda w: f"/sharing/receipts/{w.given_event.id}"),
+    Page("client", "receipts.receipt_json", lambda w: f"/sharing/receipts/{w.given_event.id}.json"),
+    Page("client", "receipts.history", lambda w: "/sharing/history"),
+    Page("client", "viewed.log", lambda w: "/sharing/log"),
+    Page("client", "viewed.log", lambda w: f"/sharing/log?organisation={w.kela.id}"),
+    Page("client", "my_data.page", lambda w: "/my-data"),
+    Page("client", "my_data.download", lambda w: "/my-data.json"),
+    Page("client", "sharing.withdraw", lambda w: f"/sharing/consents/{w.given.id}/withdraw", "POST", htmx=True),
     Page("client", "auth.change_password", lambda w: "/account/password"),
     Page("client", "auth.session_status", lambda w: "/session/status"),
     Page("client", "auth.extend_session", lambda w: "/session/extend", "POST", htmx=True),
@@ -207,7 +251,7 @@ PAGES = [
     Page("staff", "auth.session_status", lambda w: "/session/status"),
 ]
 # Reached only by a redirect elsewhere, or ending the session: nothing personal of their own to show.
-NOT_A_PAGE = {"auth.sign_out", "staff_appointments.withdraw", "staff_appointments.restore"}
+NOT_A_PAGE = {"auth.sign_out", "staff_appointments.withdraw", "staff_appointments.restore", "sharing.decline"}
 
 
 @pytest.fixture()
