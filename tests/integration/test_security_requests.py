@@ -80,6 +80,7 @@ BRINGING_FORMS_BACK = {
     "appointments.check", "appointments.cancel", "appointments.cant_come",
     "staff_appointments.publish", "staff_appointments.withdraw", "staff_appointments.mark_attended",
     "staff_appointments.mark_no_show", "staff_appointments.book_for_client",
+    "sharing.give", "sharing.withdraw", "sharing.decline",
 }
 
 
