@@ -48,6 +48,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .errors import init_app as init_errors
     from .home.routes import bp as home_bp
     from .identification.routes import bp as identification_bp
+    from .notices.routes import bp as notices_bp
     from .pages.routes import bp as pages_bp
     from .plan.routes import bp as plan_bp
     from .planning.routes import bp as planning_bp
@@ -56,7 +57,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     for blueprint in (auth_bp, identification_bp, home_bp, pages_bp, plan_bp, appointments_bp,
                       staff_appointments_bp, clients_bp, planning_bp, sharing_bp, receipt_routes.bp, log_routes.bp,
-                      team_routes.bp, export_routes.bp):
+                      team_routes.bp, export_routes.bp, notices_bp):
         app.register_blueprint(blueprint)
     init_errors(app)
 

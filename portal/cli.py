@@ -19,7 +19,8 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("send-reminders")
     def send_reminders() -> None:
-        """Send the appointment reminders that are due (run from cron every few minutes; safe to overlap)."""
+        """Send the reminders that are due, of appointments and plan steps (run from cron every few minutes;
+        safe to overlap)."""
         from .reminders.sending import send_due
 
         report = send_due()

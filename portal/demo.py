@@ -181,10 +181,12 @@ def seed() -> int:
         if with_plan and not has_plan:
             created += make_plan(client, locale, orgs, services, staff[0])  # type: ignore[arg-type]
     from .appointments import demo as appointments_demo
+    from .notices import demo as notices_demo
     from .sharing import demo as sharing_demo
 
     created += appointments_demo.seed(orgs, staff)
     created += sharing_demo.seed(orgs, kinds, clients)  # type: ignore[arg-type]
+    created += notices_demo.seed(clients)
     return created
 
 

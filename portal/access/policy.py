@@ -28,6 +28,7 @@ class Decision:
 
 NOT_IN_TEAM = Decision("not_in_team")
 NOT_SHARED = Decision("not_shared")
+OWN_RECORD = Decision("own_record")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +69,12 @@ def decide(facts: SharingFacts, category: CategoryFacts, now: datetime) -> Decis
 def decide_all(facts: SharingFacts, now: datetime) -> dict[str, Decision]:
     """Every category's decision, by category code."""
     return {category.code: decide(facts, category, now) for category in facts.categories}
+
+
+def decide_addressed(in_team: bool, addressed_to: uuid.UUID | None,
+                     organisation_id: uuid.UUID | None) -> Decision:
+    """What the client told one organisation (a notice: "I can't do this", "I can't come"): that
+    organisation's own record while the client is in its team, whatever the category; not another's."""
+    if not in_team:
+        return NOT_IN_TEAM
+    return OWN_RECORD if addressed_to is not None and addressed_to == organisation_id else NOT_SHARED

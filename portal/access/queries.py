@@ -154,8 +154,8 @@ CASELOAD_STATES = ("attention", "notices", "cant_do", "overdue", "draft", "today
 
 def caseload(organisation_id: uuid.UUID, plan_controller: bool, today: date, day_start: datetime,
              day_end: datetime, name: str, state: str | None, page: int, per_page: int) -> tuple[list[Any], int]:
-    """The clients of the organisation's team with what needs its attention, those needing most first: its
-    unread notices, the steps it is responsible for that the client can't do or that are overdue, a draft
+    """The clients of the organisation's team with what needs its attention, those needing most first: what
+    they told it that is not handled yet, the steps it is responsible for that the client can't do or that are overdue, a draft
     waiting for the client's agreement (for the plan's controller), the client's appointments with it today.
     One query for the page, one for the count, whatever the caseload's size."""
     client = User.id
@@ -167,7 +167,8 @@ def caseload(organisation_id: uuid.UUID, plan_controller: bool, today: date, day
                  .where(Plan.client_id == client, Plan.status != "replaced", PlanStep.removed_at.is_(None),
                         PlanStep.responsible_organisation_id == organisation_id))
     notices = count(select(func.count()).select_from(TeamNotice).where(
-        TeamNotice.client_id == client, TeamNotice.organisation_id == organisation_id, TeamNotice.read_at.is_(None)))
+        TeamNotice.client_id == client, TeamNotice.organisation_id == organisation_id,
+        TeamNotice.handled_at.is_(None)))
     cant_do = count(own_steps.where(PlanStep.status == "cant_do"))
     overdue = count(own_steps.where(PlanStep.status == "todo", PlanStep.due_date < today))
     draft = count(select(func.count()).select_from(Plan).where(Plan.client_id == client, Plan.status == "draft")) \

@@ -16,11 +16,12 @@ from typing import TypeVar
 
 from ..appointments import client_reads as appointment_reads
 from ..appointments import day_view as day_view_queries
-from ..models import DataCategory, User, utcnow
+from ..models import DataCategory, TeamNotice, User, utcnow
+from ..notices import team_reads as notice_reads
 from ..plan import queries as plan_queries
 from ..sharing import queries as sharing_queries
 from . import queries
-from .policy import ALLOWING, Decision, decide_all
+from .policy import ALLOWING, Decision, decide_addressed, decide_all
 
 T = TypeVar("T")
 
@@ -45,6 +46,15 @@ class ClientAccess:
     def read(self, category: str, load: Callable[[], T]) -> T | None:
         """The data `load` gives, if this organisation may see the category; None if not. Logged either way."""
         decision = self.decisions[category]
+        queries.write_log(self.staff, self.purpose_id, [(self.client.id, self.category_ids[category], decision)],
+                          self.now)
+        return load() if decision.allowed else None
+
+    def read_addressed(self, category: str, addressed_to: uuid.UUID | None,
+                       load: Callable[[], T]) -> T | None:
+        """What the client told one organisation (a notice), if it was this one; None if not. Logged either
+        way."""
+        decision = decide_addressed(self.in_team, addressed_to, self.staff.organisation_id)
         queries.write_log(self.staff, self.purpose_id, [(self.client.id, self.category_ids[category], decision)],
                           self.now)
         return load() if decision.allowed else None
@@ -217,3 +227,58 @@ def overview(access: ClientAccess) -> list[Section]:
 
 def categories() -> list[DataCategory]:
     return queries.categories()
+
+
+# --- notices: what clients told the staff member's organisation -------------------------------------------
+
+# A notice about a step is part of the client's plan, read to plan their services; one about an appointment is
+# part of their appointments, read to prepare it.
+NOTICE_ABOUT = {"plan": "plan_services", "appointments": "appointment"}
+
+
+def _category_of(notice: TeamNotice) -> str:
+    return "plan" if notice.step_id is not None else "appointments"
+
+
+def notice_counts(staff: User) -> tuple[int, int]:
+    """How many notices the staff member's organisation has to handle, and has handled (numbers only)."""
+    if staff.organisation_id is None:
+        return 0, 0
+    return notice_reads.counts(staff.organisation_id)
+
+
+def team_notices(staff: User, handled: bool, page: int) -> notice_reads.NoticePage:
+    """One page of the notices clients of the organisation's team sent to it, newest first. Each was
+    addressed to this organisation, so it is its own record (as the day view's appointments are); each shown
+    is logged."""
+    found = notice_reads.organisation_notices(staff.organisation_id, handled, page)  # type: ignore[arg-type]
+    if found.notices:
+        now, ids = utcnow(), {category.code: category.id for category in queries.categories()}
+        for category, purpose in NOTICE_ABOUT.items():
+            entries = sorted({(n.client_id, ids[category],
+                               decide_addressed(True, n.organisation_id, staff.organisation_id))
+                              for n in found.notices if _category_of(n) == category}, key=lambda e: str(e[0]))
+            if entries:  # one row per client and category shown, however many notices
+                queries.write_log(staff, queries.purpose_id(purpose), entries, now)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class OpenNotice:
+    notice: TeamNotice
+    said: notice_reads.WhatTheClientSaid
+
+
+def open_notice(staff: User, notice_id: uuid.UUID | None) -> OpenNotice | None:
+    """A notice addressed to the staff member's organisation by a client of its team, with what the client
+    said; None (not found) for any other. A client outside the team, or another organisation's notice, is a
+    refused attempt in the client's log."""
+    notice = notice_reads.notice(notice_id)
+    if notice is None:
+        return None
+    category = _category_of(notice)
+    access = open_client(staff, notice.client_id, NOTICE_ABOUT[category])
+    if access is None:
+        return None
+    return access.read_addressed(category, notice.organisation_id,
+                                 lambda: OpenNotice(notice, notice_reads.what_the_client_said(notice)))

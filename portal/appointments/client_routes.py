@@ -15,6 +15,7 @@ from ..common.i18n import format_date, locale_code
 from ..common.rendering import render_page
 from ..common.security import expired_token_brings_form_back
 from ..models import Appointment, AppointmentStatus, CantDoReason, Role, Slot, User, utcnow
+from ..notices import client_reads as notice_reads
 from . import client_limits, client_reads, ics, queries
 from .client_limits import Conflict
 from .forms import (
@@ -76,7 +77,8 @@ def index() -> Response:
 def detail(appointment_id: uuid.UUID) -> Response:
     appointment = _own(appointment_id)
     return render_page("appointments/detail.html", appointment=appointment, now=utcnow(),
-                       history=client_reads.history(appointment.id), status_words=STATUS_WORDS)
+                       history=client_reads.history(appointment.id), status_words=STATUS_WORDS,
+                       told=notice_reads.for_appointment(appointment.id, _client().id))
 
 
 def _already_changed(appointment_id: uuid.UUID) -> Response:

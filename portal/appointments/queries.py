@@ -27,6 +27,7 @@ from ..models import (
     Appointment,
     AppointmentEvent,
     AppointmentStatus,
+    NoticeKind,
     Organisation,
     Service,
     Slot,
@@ -350,7 +351,8 @@ def cancel(appointment: Appointment, actor: User, reason: str, detail: str | Non
                        seen=AppointmentStatus.BOOKED, cancel_reason=reason, cancel_detail=detail or None):
         return False
     db.session.add(TeamNotice(organisation_id=appointment.slot.organisation_id, client_id=appointment.client_id,
-                              kind="appointment_cant_come" if cant_come else "appointment_cancelled"))
+                              appointment_id=appointment.id,
+                              kind=NoticeKind.CANT_COME if cant_come else NoticeKind.CANCELLED))
     client = actor if actor.id == appointment.client_id else db.session.get(User, appointment.client_id)
     if client is not None:
         outbox.confirm(appointment, client, "cancelled", utcnow())
@@ -374,5 +376,5 @@ def add_interpreter(appointment: Appointment, actor: User, language: str) -> boo
     db.session.add(AppointmentEvent(appointment_id=appointment.id, at=now, actor_id=actor.id,
                                     kind="interpreter_added", detail=language))
     db.session.add(TeamNotice(organisation_id=appointment.slot.organisation_id, client_id=appointment.client_id,
-                              kind="appointment_interpreter"))
+                              appointment_id=appointment.id, kind=NoticeKind.INTERPRETER))
     return True

@@ -9,7 +9,7 @@ from ..common.forms import PortalForm, SafeText, normalise
 
 STATES = {
     "attention": _l("Needs attention"),
-    "notices": _l("Unread messages from the client"),
+    "notices": _l("A notice from the client to handle"),
     "cant_do": _l("Can't do a step"),
     "overdue": _l("A step is overdue"),
     "draft": _l("A draft waits for agreement"),

@@ -17,6 +17,7 @@ from .identification import Audience, ClientAuth, IdentityProvider
 from .organisations import Organisation, OrganisationKind, Service
 from .plans import (
     CantDoReason,
+    NoticeKind,
     Plan,
     PlanEvent,
     PlanStatus,
@@ -66,6 +67,7 @@ __all__ = [
     "ClientAuth",
     "IdentityProvider",
     "CantDoReason",
+    "NoticeKind",
     "Organisation",
     "OrganisationKind",
     "Plan",

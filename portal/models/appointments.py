@@ -173,13 +173,18 @@ class ReminderStatus(enum.StrEnum):
     SENT = "sent"  # accepted by the mail server or SMS gateway: never sent again
     FAILED = "failed"  # will be tried again at next_attempt_at, or gave up (next_attempt_at is NULL)
     UNKNOWN = "unknown"  # a run stopped between sending and recording: not sent again (at most once)
-    CANCELLED = "cancelled"  # the appointment was cancelled, moved or is over
+    CANCELLED = "cancelled"  # the appointment was cancelled, moved or is over; the step done or re-dated
 
 
 class ReminderOutbox(IdMixin, TimestampMixin, Base):
+    """A reminder waiting to go, or gone: of an appointment (before it starts) or of a plan step (before its
+    due date), never of both."""
+
     __tablename__ = "reminder_outbox"
     __table_args__ = (
         UniqueConstraint("appointment_id", "channel", "kind", name="appointment_channel_kind"),
+        UniqueConstraint("step_id", "channel", "kind", name="step_channel_kind"),
+        CheckConstraint("(appointment_id IS NULL) <> (step_id IS NULL)", name="of_one_thing"),
         CheckConstraint("channel IN ('email', 'sms')", name="channel_known"),
         CheckConstraint(
             "status IN ('pending', 'sending', 'sent', 'failed', 'unknown', 'cancelled')", name="status_known"
@@ -187,10 +192,11 @@ class ReminderOutbox(IdMixin, TimestampMixin, Base):
         Index("ix_reminder_outbox_status_next", "status", "next_attempt_at"),
     )
 
-    appointment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("appointments.id"))
+    appointment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("appointments.id"))
+    step_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("plan_steps.id"))
     channel: Mapped[str] = mapped_column(String(10))
-    # a reminder: how long before the start ("2d", "2h"); a confirmation: what happened ("booked", "moved",
-    # "cancelled")
+    # a reminder: how long before the appointment's start ("2d", "2h") or the step's due day ("2d", "due_day");
+    # a confirmation: what happened ("booked", "moved", "cancelled")
     kind: Mapped[str] = mapped_column(String(10))
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(10), default=ReminderStatus.PENDING.value)
@@ -200,7 +206,7 @@ class ReminderOutbox(IdMixin, TimestampMixin, Base):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 
-    appointment: Mapped[Appointment] = relationship(lazy="raise_on_sql")
+    appointment: Mapped[Appointment | None] = relationship(lazy="raise_on_sql")
 
 
 class BookingAnswers(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, IdMixin, TimestampMixin, utcnow
 from .organisations import Organisation, Service
 from .users import User
+
+if TYPE_CHECKING:
+    from .appointments import Appointment
 
 
 class PlanStatus(enum.StrEnum):
@@ -182,14 +186,68 @@ class PlanEvent(IdMixin, Base):
     actor: Mapped[User] = relationship(lazy="raise_on_sql")
 
 
+class NoticeKind(enum.StrEnum):
+    CANT_DO = "cant_do"  # "I can't do this" about a step
+    CANT_COME = "appointment_cant_come"  # "I can't come" about an appointment
+    CANCELLED = "appointment_cancelled"  # the client cancelled an appointment
+    PLAN_CHANGES = "plan_changes_asked"  # the client asks for changes to the draft of their plan
+    INTERPRETER = "appointment_interpreter"  # the client needs an interpreter at an appointment
+
+
 class TeamNotice(IdMixin, Base):
-    """Something the client told an organisation's team (e.g. 'I can't do this step'), waiting to be read."""
+    """Something the client told the organisation responsible for a step or an appointment ("I can't do
+    this", "I can't come"). Its staff read it, answer the client in words, and mark it handled: each with who
+    and when, and only ever once (the second of two staff answering at once is told: nothing is overwritten).
+    """
 
     __tablename__ = "team_notices"
+    __table_args__ = (
+        CheckConstraint("kind IN ('cant_do', 'appointment_cant_come', 'appointment_cancelled', 'plan_changes_asked', "
+                        "'appointment_interpreter')",
+                        name="kind_known"),
+        # about one thing: a step ("I can't do this"), an appointment, or the plan as a whole
+        CheckConstraint("(kind = 'cant_do' AND step_id IS NOT NULL AND appointment_id IS NULL) OR "
+                        "(kind = 'plan_changes_asked' AND step_id IS NULL AND appointment_id IS NULL) OR "
+                        "(kind NOT IN ('cant_do', 'plan_changes_asked') AND appointment_id IS NOT NULL "
+                        "AND step_id IS NULL)",
+                        name="about_one_thing"),
+        CheckConstraint("(read_at IS NULL) = (read_by_id IS NULL)", name="read_by_whom"),
+        CheckConstraint("(answered_at IS NULL) = (answered_by_id IS NULL) AND "
+                        "(answered_at IS NULL) = (answer IS NULL)", name="answered_by_whom"),
+        CheckConstraint("(handled_at IS NULL) = (handled_by_id IS NULL)", name="handled_by_whom"),
+        # an answer handles the notice, and nobody handles what they have not read
+        CheckConstraint("answered_at IS NULL OR handled_at IS NOT NULL", name="answer_handles"),
+        CheckConstraint("handled_at IS NULL OR read_at IS NOT NULL", name="handled_after_read"),
+        Index("ix_team_notices_organisation_created", "organisation_id", "created_at"),
+    )
 
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
-    step_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("plan_steps.id"))
+    step_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("plan_steps.id"), index=True)
+    appointment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("appointments.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    read_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    handled_at: Mapped[datetime | None]
+    handled_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+    client: Mapped[User] = relationship(foreign_keys=[client_id], lazy="raise_on_sql")
+    organisation: Mapped[Organisation | None] = relationship(lazy="raise_on_sql")
+    step: Mapped[PlanStep | None] = relationship(lazy="raise_on_sql")
+    appointment: Mapped[Appointment | None] = relationship(lazy="raise_on_sql")
+    read_by: Mapped[User | None] = relationship(foreign_keys=[read_by_id], lazy="raise_on_sql")
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id], lazy="raise_on_sql")
+    handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id], lazy="raise_on_sql")
+
+    @property
+    def state(self) -> str:
+        """unread | read | answered | handled (handled without an answer)."""
+        if self.answered_at is not None:
+            return "answered"
+        if self.handled_at is not None:
+            return "handled"
+        return "read" if self.read_at is not None else "unread"

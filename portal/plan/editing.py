@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import (
+    NoticeKind,
     Plan,
     PlanEvent,
     PlanStatus,
@@ -29,6 +30,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..reminders import steps as step_reminders
 from . import versions
 
 
@@ -87,6 +89,7 @@ def add_step(plan: Plan, actor: User, responsible_organisation_id: uuid.UUID, ti
     _to_draft(plan)
     db.session.add(PlanStepEvent(step_id=step.id, actor_id=actor.id, actor_organisation_id=actor.organisation_id,
                                  kind="created", to_status=StepStatus.TODO.value))
+    step_reminders.schedule_step(step)
     return step
 
 
@@ -104,6 +107,8 @@ def change_step(plan: Plan, step: PlanStep, actor: User, seen_revision: int, val
         db.session.add(PlanStepEvent(step_id=step.id, actor_id=actor.id, actor_organisation_id=actor.organisation_id,
                                      kind="changed", field=name, from_value=_text(before),
                                      to_value=_text(values[name])))
+    if "due_date" in changed:
+        step_reminders.schedule_step(step)
     return changed
 
 
@@ -113,6 +118,7 @@ def remove_step(plan: Plan, step: PlanStep, actor: User, seen_revision: int) -> 
     step.removed_at = utcnow()
     db.session.add(PlanStepEvent(step_id=step.id, actor_id=actor.id, actor_organisation_id=actor.organisation_id,
                                  kind="removed"))
+    step_reminders.schedule_step(step)  # a removed step reminds of nothing
 
 
 def agree(plan: Plan, steps: list[PlanStep], client: User, read_fingerprint: str,
@@ -136,10 +142,11 @@ def agree(plan: Plan, steps: list[PlanStep], client: User, read_fingerprint: str
 
 def ask_for_changes(plan: Plan, client: User, message: str, owner_organisation_id: uuid.UUID | None) -> None:
     """The client does not agree yet: their words go to the plan's owner (employment services) as a notice."""
-    db.session.add(PlanEvent(plan_id=plan.id, actor_id=client.id, kind="changes_asked", version=plan.version,
+    now = utcnow()
+    db.session.add(PlanEvent(plan_id=plan.id, at=now, actor_id=client.id, kind="changes_asked", version=plan.version,
                              message=message))
-    db.session.add(TeamNotice(organisation_id=owner_organisation_id, client_id=client.id, kind="changes_asked",
-                              created_at=utcnow()))
+    db.session.add(TeamNotice(organisation_id=owner_organisation_id, client_id=client.id,
+                              kind=NoticeKind.PLAN_CHANGES, created_at=now))
 
 
 def _text(value: object) -> str | None:

@@ -28,6 +28,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..reminders import steps as step_reminders
 
 Contact = aliased(User)
 
@@ -216,7 +217,7 @@ def change_status(
         step.cant_do_reason, step.cant_do_detail = reason, detail or None
         db.session.add(
             TeamNotice(
-                organisation_id=step.responsible_organisation_id,
+                organisation_id=step.responsible_organisation_id or _plan_keeper(actor.id),
                 client_id=actor.id,
                 step_id=step.id,
                 kind="cant_do",
@@ -225,7 +226,20 @@ def change_status(
         )
     else:
         step.cant_do_reason = step.cant_do_detail = None
+    step_reminders.schedule_step(step, now)  # done or can't do: no more reminders; not done again: back
     return True
+
+
+def _plan_keeper(client_id: uuid.UUID) -> uuid.UUID | None:
+    """The organisation of the client's team that keeps their plan (the plan category's controller): what the
+    client says about a step of their own goes there."""
+    return db.session.scalar(
+        select(TeamMembership.organisation_id)
+        .join(Organisation, Organisation.id == TeamMembership.organisation_id)
+        .join(DataCategory, DataCategory.controller_kind_id == Organisation.kind_id)
+        .where(DataCategory.code == "plan", TeamMembership.client_id == client_id,
+               TeamMembership.ended_at.is_(None))
+        .order_by(TeamMembership.started_at, TeamMembership.id).limit(1))
 
 
 def add_step(
@@ -253,6 +267,7 @@ def add_step(
     db.session.add(
         PlanStepEvent(step_id=step.id, actor_id=actor.id, kind="created", to_status=StepStatus.TODO.value)
     )
+    step_reminders.schedule_step(step)  # wherever a due date is set or changed: its reminders follow
     return step
 
 

@@ -12,6 +12,7 @@ from ..common.i18n import today_in_helsinki
 from ..common.rendering import announce, render_page, wants_fragment
 from ..common.security import expired_token_brings_form_back
 from ..models import PlanStep, Role, StepStatus, User
+from ..notices import client_reads as notice_reads
 from . import queries
 from .forms import REASON_LABELS, AddStepForm, CantDoForm, StepActionForm
 from .view import PlanView, step_words
@@ -118,6 +119,7 @@ def step(step_id: uuid.UUID) -> Response:
         today=today_in_helsinki(),
         reasons=REASON_LABELS,
         action_form=StepActionForm(),
+        told=notice_reads.for_step(found.id, _client().id),
     )
 
 

@@ -51,6 +51,7 @@ from ..models import (
     User,
     utcnow,
 )
+from . import steps
 from .outbox import CONFIRMATIONS
 from .senders import Email, EmailSender, NotSent, SmsSender, describe, sms_sender
 
@@ -81,7 +82,7 @@ class _Claim:
 
 @dataclass
 class _Outgoing:
-    appointment_id: uuid.UUID
+    appointment_id: uuid.UUID | None  # None for a plan step's reminder
     channel: str
     event: str  # what the appointment's history records once it is sent
     email: Email | None = None
@@ -191,6 +192,8 @@ def _prepare(app: Flask, claim: _Claim, now: datetime) -> _Outgoing | None:
     """The message to send, or None if it is no longer needed (cancelled, moved, over, no phone number)."""
     row = db.session.get(ReminderOutbox, claim.id, populate_existing=True)
     assert row is not None
+    if row.step_id is not None:
+        return _step_outgoing(app, row, now)
     appointment = db.session.get(Appointment, row.appointment_id, populate_existing=True)
     client = db.session.get(User, appointment.client_id) if appointment else None
     if appointment is None or client is None or not _still_wanted(row, appointment, now):
@@ -205,6 +208,17 @@ def _prepare(app: Flask, claim: _Claim, now: datetime) -> _Outgoing | None:
             to=client.email, subject=subject, body=text, ics=calendar,
             message_id=f"<{'confirmation' if confirmation else 'reminder'}-{row.id}@jobseekers-portal>"))
     return _Outgoing(appointment.id, row.channel, event, sms=(client.phone, text, str(row.id)))
+
+
+def _step_outgoing(app: Flask, row: ReminderOutbox, now: datetime) -> _Outgoing | None:
+    message = steps.compose(app, row, now)
+    if message is None:
+        return None
+    client, subject, text = message
+    if row.channel == "email":
+        return _Outgoing(None, row.channel, "reminder_sent", email=Email(
+            to=client.email, subject=subject, body=text, message_id=f"<reminder-{row.id}@jobseekers-portal>"))
+    return _Outgoing(None, row.channel, "reminder_sent", sms=(client.phone or "", text, str(row.id)))
 
 
 def _deliver(outgoing: _Outgoing, email: EmailSender, sms: SmsSender) -> None:
@@ -319,7 +333,7 @@ def send_due(now: datetime | None = None, batch: int = 200, email: EmailSender |
             continue
         try:
             event = AppointmentEvent(appointment_id=outgoing.appointment_id, kind=outgoing.event,
-                                     detail=outgoing.channel)
+                                     detail=outgoing.channel) if outgoing.appointment_id else None
             if not _record(claim, (ReminderStatus.SENDING, ReminderStatus.UNKNOWN), event=event,
                            status=ReminderStatus.SENT.value, sent_at=clock(), next_attempt_at=None,
                            last_error=None):

@@ -15,7 +15,8 @@ from playwright.sync_api import Page, expect
 from .axe import assert_no_axe_violations as axe_only
 from .conftest import PASSWORD, Person
 from .keyboard import Keyboard
-from .pages import Portal, sign_in
+from .notices_pages import HomeAnswers, NoticePage, NoticesPage, ToldYourTeam
+from .pages import CantDoPage, PlanPage, Portal, StepPage, sign_in
 from .reflow import assert_reflows
 
 pytestmark = pytest.mark.e2e
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.e2e
 CASEWORKER = "maija.ohjaaja@example.fi"
 KELA = "kalle.kela@example.fi"
 WIDE = {"width": 1280, "height": 800}
+KELA_STEP = "Book a rehabilitation assessment"
 
 
 def _checked(page: Page, name: str) -> None:
@@ -119,8 +121,29 @@ def test_the_team_writes_a_plan_and_the_client_agrees_to_each_version(
     keys.tab_to(agreement.main.get_by_role("button", name="I agree to my plan"))
     keys.press("Enter")
     expect(Portal(page).banner("You agreed to version 1 of your plan.")).to_be_visible()
-    my_plan = Portal(page)
+    my_plan = PlanPage(page)
     expect(my_plan.main).to_contain_text("Kalle Kelanen")  # who helps with Kela's step
+
+    # The client can't do Kela's step; Kela answers; the client sees the answer
+    my_plan.cant_do_link(KELA_STEP).click()
+    cant = CantDoPage(page)
+    cant.reason("Childcare").check()
+    cant.submit.click()
+    expect(StepPage(page).h1).to_have_text(KELA_STEP)
+    page.context.clear_cookies()
+    sign_in(page, KELA, PASSWORD)
+    page.goto("/staff/notices")
+    NoticesPage(page).notice_link(f"{name} can't do “{KELA_STEP}”").click()
+    notice = NoticePage(page)
+    notice.answer_box.fill("We can move the assessment to April. I will call you on Monday.")
+    notice.send.click()
+    expect(Portal(page).banner("Your answer was sent to the client.")).to_be_visible()
+    page.context.clear_cookies()
+    home = sign_in(page, client.email, client.password)
+    expect(HomeAnswers(page).answers).to_contain_text("We can move the assessment to April.")
+    page.goto("/plan")
+    PlanPage(page).open_step(KELA_STEP)
+    expect(ToldYourTeam(page).section).to_contain_text("We can move the assessment to April.")
     page.context.clear_cookies()
 
     # The next version moves Kela's due date; the client sees exactly that

@@ -4,7 +4,9 @@ every category of two clients. Nothing shows where it must not, and every allowe
 attempt is in the access log.
 
 The staff member's organisation is of a kind of its own: it controls none of the categories, so what it sees is
-decided by consent and law alone. (The controller's case is the last test.)
+decided by consent and law alone. (The controller's case is the last test.) A notice the client addressed to
+it ("I can't do" its step) is its own record: shown while the client is in its team, whatever the consents,
+and nothing else of the client with it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from portal.models import (
     Organisation,
     Purpose,
     TeamMembership,
+    TeamNotice,
     User,
     utcnow,
 )
@@ -57,6 +60,7 @@ ROLES = ("caseworker", "manager")
 class Planted:
     client: User
     canaries: dict[str, str]  # category code → its canary
+    step_id: uuid.UUID  # a step the staff member's organisation is responsible for
 
 
 def _plant(token: str, other_org_id: uuid.UUID, staff_org_id: uuid.UUID) -> Planted:
@@ -72,11 +76,11 @@ def _plant(token: str, other_org_id: uuid.UUID, staff_org_id: uuid.UUID) -> Plan
     for code in _codes() - {"plan", "appointments"}:
         db.session.add(ClientRecord(client_id=client.id, category_id=_category(code).id,
                                     organisation_id=other_org_id, title="Record", body=f"Body {canaries[code]}"))
-    StepFactory(plan_id=db.session.scalar(select(PlanFactory._meta.model.id).where(
+    step = StepFactory(plan_id=db.session.scalar(select(PlanFactory._meta.model.id).where(
         PlanFactory._meta.model.client_id == client.id)), title=f"Step {canaries['plan']}",
         responsible_organisation_id=staff_org_id)
     db.session.flush()
-    return Planted(client, canaries)
+    return Planted(client, canaries, step.id)
 
 
 def _codes() -> set[str]:
@@ -131,8 +135,16 @@ def _log(client: User, staff: User) -> list[AccessLogEntry]:
         AccessLogEntry.client_id == client.id, AccessLogEntry.staff_id == staff.id).order_by(AccessLogEntry.at)))
 
 
+def _notice_of(client: User) -> uuid.UUID:
+    found = db.session.scalar(select(TeamNotice.id).where(TeamNotice.client_id == client.id))
+    assert found is not None
+    return found
+
+
 ROUTES = [
     ("client page", "GET", lambda c: f"/staff/clients/{c.id}", {}),
+    ("notices", "GET", lambda c: "/staff/notices", {}),
+    ("notice page", "GET", lambda c: f"/staff/notices/{_notice_of(c)}", {}),
     ("client page (htmx)", "GET", lambda c: f"/staff/clients/{c.id}", {"HX-Request": "true"}),
     ("booking: client named by id", "GET", lambda c: f"/staff/appointments/book?client={c.id}", {}),
     ("booking: client's plan steps (htmx)", "POST", lambda c: "/staff/appointments/book", {"HX-Request": "true"}),
@@ -160,6 +172,11 @@ def _cell(app: Flask, role: str, membership: str, consent: str, results: Counter
     _set_consents(bystander.client, provider, "given")  # everything of B's is shared: it must still not show
     _membership(target.client, provider.id, membership)
     _set_consents(target.client, provider, consent)
+    # the target tells the provider they can't do its step (the bystander tells nobody: all of the provider's
+    # notices are the target's)
+    db.session.add(TeamNotice(organisation_id=provider.id, client_id=target.client.id, step_id=target.step_id,
+                              kind="cant_do"))
+    db.session.flush()
     browser = _signed_in(app, staff)
     shared = membership == "in" and consent in ("given", "law")
 
@@ -174,6 +191,22 @@ def _cell(app: Flask, role: str, membership: str, consent: str, results: Counter
         cell = f"{role} × {name} × consent {consent} × {membership}"
         results["cells"] += 1
         leaks = [token for token in bystander.canaries.values() if token in body]
+        if name.startswith("notice"):
+            results["leaks"] += _notice_cell(name, response.status_code, body, target, membership, cell)
+            logged = _log(target.client, staff)[before:]
+            results["reads"] += 0 if name == "notices" and membership != "in" else 1  # a list without them
+            results["logged"] += len(logged)
+            results["log rows"] += len(logged)
+            if membership == "in":
+                assert [(e.outcome, e.basis, e.category_id) for e in logged] == [
+                    ("allowed", "own_record", _category("plan").id)], cell
+            elif name == "notice page":
+                assert [(e.outcome, e.basis, e.category_id) for e in logged] == [
+                    ("refused", "not_in_team", None)], cell
+            else:
+                assert logged == [], cell
+            assert leaks == [], cell
+            continue
         if not shared:
             leaks += [f"{code}: {token}" for code, token in target.canaries.items() if token in body]
         results["leaks"] += len(leaks)
@@ -202,6 +235,17 @@ def _cell(app: Flask, role: str, membership: str, consent: str, results: Counter
             assert [(e.outcome, e.basis) for e in logged] == [("refused", "not_in_team")], cell
             assert target.client.full_name not in body, cell
         results["log rows"] += len(logged)
+
+
+def _notice_cell(name: str, status: int, body: str, target: Planted, membership: str, cell: str) -> int:
+    """The notice shows (its step's title, the client's name) while the client is in the team; nothing else
+    of the client's ever does. Returns how many canaries showed where they must not."""
+    shown = membership == "in"
+    assert status == (200 if shown or name == "notices" else 404), cell
+    assert (f"Step {target.canaries['plan']}" in body) == shown, cell
+    assert (target.client.full_name in body) == shown, cell
+    return sum(token in body for code, token in target.canaries.items() if code != "plan") + (
+        f"Goals {target.canaries['plan']}" in body)
 
 
 def test_the_controller_sees_what_it_records_and_nothing_else_without_consent(app: Flask) -> None:

@@ -226,7 +226,7 @@ def test_the_client_agrees_in_person_or_asks_for_changes(app: Flask, team: Team)
     asked = client.post_form("/plan/agreement/changes", {"message": "I cannot travel to Helsinki."})
     assert asked.status_code == 302
     notice = db.session.scalar(select(TeamNotice).where(TeamNotice.client_id == team.client.id))
-    assert notice is not None and (notice.kind, notice.organisation_id) == ("changes_asked", team.employment.id)
+    assert notice is not None and (notice.kind, notice.organisation_id) == ("plan_changes_asked", team.employment.id)
     event = db.session.scalar(select(PlanEvent).where(PlanEvent.kind == "changes_asked"))
     assert event is not None and event.message == "I cannot travel to Helsinki."
 

@@ -60,7 +60,7 @@ def _everything(client_user, token: str) -> Team:  # type: ignore[no-untyped-def
     """One of everything the portal can hold about a client, each with `token` in it."""
     team = make_team(client_user, token)
     plan = PlanFactory(client_id=client_user.id, goals=f"Goal {token}", version=0, status="replaced")
-    StepFactory(plan_id=plan.id, title=f"Step {token}", responsible_organisation_id=team.orgs["kela"].id)
+    step = StepFactory(plan_id=plan.id, title=f"Step {token}", responsible_organisation_id=team.orgs["kela"].id)
     slot = make_slot(staff=team.staff["employment_authority"], topic=f"Topic {token}")
     appointment = Appointment(id=uuid.uuid4(), slot_id=slot.id, seat=1, client_id=client_user.id,
                               booked_by_id=client_user.id, booked_by_role="client", other_needs=f"Needs {token}")
@@ -71,7 +71,8 @@ def _everything(client_user, token: str) -> Team:  # type: ignore[no-untyped-def
     db.session.add(ReminderOutbox(id=uuid.uuid4(), appointment_id=appointment.id, channel="email", kind="2d",
                                   due_at=slot.starts_at - timedelta(days=2)))
     db.session.add(BookingAnswers(id=uuid.uuid4(), client_id=client_user.id, answers={"other_needs": f"Draft {token}"}))
-    db.session.add(TeamNotice(organisation_id=team.orgs["kela"].id, client_id=client_user.id, kind="cant_do"))
+    db.session.add(TeamNotice(organisation_id=team.orgs["kela"].id, client_id=client_user.id, kind="cant_do",
+                              step_id=step.id))
     db.session.add(ClientRecord(client_id=client_user.id, category_id=category("benefits").id,
                                 organisation_id=team.orgs["kela"].id, title=f"Record {token}", body=f"Body {token}"))
     consent(client_user, team.orgs["kela"], "work_ability", "requested", message=f"Request {token}",

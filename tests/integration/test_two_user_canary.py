@@ -32,7 +32,9 @@ from portal.models import (
     PlanStep,
     PlanVersion,
     TeamMembership,
+    TeamNotice,
     User,
+    utcnow,
 )
 from portal.plan import versions
 
@@ -65,6 +67,7 @@ class World:
     kela: Organisation  # in the client's team, with a consent given and one asked for
     given: Consent
     given_event: ConsentEvent
+    notices: dict[str, TeamNotice]
     browsers: dict[str, PortalClient] = field(default_factory=dict)
 
 
@@ -116,7 +119,20 @@ def _world(app: Flask, n: int) -> World:
     log_rows(client, kela_staff, 2)
     db.session.flush()
     given_event = db.session.scalar(select(ConsentEvent).where(ConsentEvent.consent_id == given.id))
-    return World(token, client, staff, plan, steps, booked, cancelled, membership, kela, given, given_event)
+    now = utcnow()
+    notices = {
+        "cant_do": TeamNotice(organisation_id=org.id, client_id=client.id, step_id=steps["cant_do"].id,
+                              kind="cant_do"),
+        "appointment": TeamNotice(organisation_id=org.id, client_id=client.id, appointment_id=cancelled.id,
+                                  kind="appointment_cancelled", read_at=now, read_by_id=staff.id,
+                                  answer=f"Vastaus {token}", answered_at=now, answered_by_id=staff.id,
+                                  handled_at=now, handled_by_id=staff.id),
+        "plan": TeamNotice(organisation_id=org.id, client_id=client.id, kind="plan_changes_asked"),
+    }
+    db.session.add_all(notices.values())
+    db.session.flush()
+    return World(token, client, staff, plan, steps, booked, cancelled, membership, kela, given, given_event,
+                 notices)
 
 
 def _appointment(slot, client: User, staff: User, seat: int, **fields: object) -> Appointment:  # type: ignore[no-untyped-def]
@@ -247,6 +263,13 @@ PAGES = [
          lambda w: f"/staff/clients/{w.client.id}/plan/steps/{w.steps['todo'].id}/remove"),
     Page("staff", "planning.agree_in_person", lambda w: f"/staff/clients/{w.client.id}/plan/agree-in-person"),
     Page("staff", "planning.version", lambda w: f"/staff/clients/{w.client.id}/plan/versions/1"),
+    Page("staff", "notices.index", lambda w: "/staff/notices"),
+    Page("staff", "notices.index", lambda w: "/staff/notices?show=handled"),
+    Page("staff", "notices.notice", lambda w: f"/staff/notices/{w.notices['cant_do'].id}"),
+    Page("staff", "notices.notice", lambda w: f"/staff/notices/{w.notices['appointment'].id}"),
+    Page("staff", "notices.notice", lambda w: f"/staff/notices/{w.notices['plan'].id}"),
+    Page("staff", "notices.answer", lambda w: f"/staff/notices/{w.notices['cant_do'].id}/answer", "POST"),
+    Page("staff", "notices.handled", lambda w: f"/staff/notices/{w.notices['appointment'].id}/handled", "POST"),
     Page("staff", "auth.change_password", lambda w: "/account/password"),
     Page("staff", "auth.session_status", lambda w: "/session/status"),
 ]
