@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from flask_login import AnonymousUserMixin
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .common.i18n import WITHOUT_THE_DATABASE
 from .common.rendering import render_page
 from .extensions import db
 
@@ -28,6 +29,7 @@ RETRY_AFTER_SECONDS = 30
 
 
 def _without_the_database(code: int) -> Response:
+    setattr(g, WITHOUT_THE_DATABASE, True)
     session = db.session_if_made()
     if session is not None:
         try:

@@ -15,7 +15,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -47,6 +47,9 @@ def compile_translations(app: Flask) -> None:
         os.replace(tmp, mo_path)  # atomic: workers starting together never read half a file
 
 
+WITHOUT_THE_DATABASE = "without_the_database"  # a flag on `g`: the page being made must not read the database
+
+
 def select_locale() -> Locale:
     """The language of the pages: a signed-in person's saved language (the one their reminders come in), else
     this browser's choice on the language links, else the browser's Accept-Language; Finnish by default.
@@ -54,7 +57,10 @@ def select_locale() -> Locale:
     The switch saves the account's language when the person uses it on our pages, so for them it changes both.
     A link from another site changes only the cookie, which a signed-in person's saved language outranks."""
     languages = current_app.config["LANGUAGES"]
-    saved = getattr(current_user, "locale", None) if current_user.is_authenticated else None
+    saved = None
+    # the error page is made without the database: loading the signed-in person would fail again
+    if not g.get(WITHOUT_THE_DATABASE) and current_user.is_authenticated:
+        saved = getattr(current_user, "locale", None)
     chosen = saved if saved in languages else request.cookies.get(LANGUAGE_COOKIE)
     if chosen not in languages:
         chosen = request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
