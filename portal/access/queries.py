@@ -155,36 +155,55 @@ CASELOAD_STATES = ("attention", "notices", "cant_do", "overdue", "draft", "today
 def caseload(organisation_id: uuid.UUID, plan_controller: bool, today: date, day_start: datetime,
              day_end: datetime, name: str, state: str | None, page: int, per_page: int) -> tuple[list[Any], int]:
     """The clients of the organisation's team with what needs its attention, those needing most first: what
-    they told it that is not handled yet, the steps it is responsible for that the client can't do or that are overdue, a draft
-    waiting for the client's agreement (for the plan's controller), the client's appointments with it today.
-    One query for the page, one for the count, whatever the caseload's size."""
-    client = User.id
+    they told it that is not handled yet, the steps it is responsible for that the client can't do or that are
+    overdue, a draft waiting for the client's agreement (for the plan's controller), the client's appointments
+    with it today. One query for the page, one for the count, whatever the caseload's size; each count is one
+    grouped pass over the caseload's own rows, and the listing is computed once (MATERIALIZED), not again for
+    the ordering."""
+    def of_members(*columns: Any) -> Any:
+        """A grouped count per client, starting from the organisation's active team members."""
+        return (select(TeamMembership.client_id.label("client_id"), *columns)
+                .where(TeamMembership.organisation_id == organisation_id, TeamMembership.ended_at.is_(None))
+                .group_by(TeamMembership.client_id))
 
-    def count(statement: Any) -> Any:
-        return statement.correlate(User).scalar_subquery()
-
-    own_steps = (select(func.count()).select_from(PlanStep).join(Plan, Plan.id == PlanStep.plan_id)
-                 .where(Plan.client_id == client, Plan.status != "replaced", PlanStep.removed_at.is_(None),
-                        PlanStep.responsible_organisation_id == organisation_id))
-    notices = count(select(func.count()).select_from(TeamNotice).where(
-        TeamNotice.client_id == client, TeamNotice.organisation_id == organisation_id,
-        TeamNotice.handled_at.is_(None)))
-    cant_do = count(own_steps.where(PlanStep.status == "cant_do"))
-    overdue = count(own_steps.where(PlanStep.status == "todo", PlanStep.due_date < today))
-    draft = count(select(func.count()).select_from(Plan).where(Plan.client_id == client, Plan.status == "draft")) \
-        if plan_controller else literal(0)
-    appointments = count(select(func.count()).select_from(Appointment).join(Slot, Slot.id == Appointment.slot_id)
-                         .where(Appointment.client_id == client, Appointment.status == "booked",
-                                Slot.organisation_id == organisation_id, Slot.starts_at >= day_start,
-                                Slot.starts_at < day_end))
-    rows = (select(User.id, User.full_name, notices.label("notices"), cant_do.label("cant_do"),
-                   overdue.label("overdue"), draft.label("draft"), appointments.label("today"))
+    steps = (of_members(func.count().filter(PlanStep.status == "cant_do").label("cant_do"),
+                        func.count().filter(PlanStep.status == "todo", PlanStep.due_date < today).label("overdue"))
+             .join(Plan, Plan.client_id == TeamMembership.client_id)
+             .join(PlanStep, PlanStep.plan_id == Plan.id)
+             .where(Plan.status != "replaced", PlanStep.removed_at.is_(None),
+                    PlanStep.responsible_organisation_id == organisation_id,
+                    PlanStep.status.in_(("cant_do", "todo")))
+             .subquery())
+    notices = (of_members(func.count().label("notices"))
+               .join(TeamNotice, TeamNotice.client_id == TeamMembership.client_id)
+               .where(TeamNotice.organisation_id == organisation_id, TeamNotice.handled_at.is_(None))
+               .subquery())
+    drafts = (of_members(func.count().label("draft"))
+              .join(Plan, Plan.client_id == TeamMembership.client_id)
+              .where(Plan.status == "draft", literal(plan_controller))
+              .subquery())
+    today_appointments = (of_members(func.count().label("today"))
+                          .join(Appointment, Appointment.client_id == TeamMembership.client_id)
+                          .join(Slot, Slot.id == Appointment.slot_id)
+                          .where(Appointment.status == "booked", Slot.organisation_id == organisation_id,
+                                 Slot.starts_at >= day_start, Slot.starts_at < day_end)
+                          .subquery())
+    rows = (select(User.id, User.full_name,
+                   func.coalesce(notices.c.notices, 0).label("notices"),
+                   func.coalesce(steps.c.cant_do, 0).label("cant_do"),
+                   func.coalesce(steps.c.overdue, 0).label("overdue"),
+                   func.coalesce(drafts.c.draft, 0).label("draft"),
+                   func.coalesce(today_appointments.c.today, 0).label("today"))
             .join(TeamMembership, TeamMembership.client_id == User.id)
+            .outerjoin(notices, notices.c.client_id == User.id)
+            .outerjoin(steps, steps.c.client_id == User.id)
+            .outerjoin(drafts, drafts.c.client_id == User.id)
+            .outerjoin(today_appointments, today_appointments.c.client_id == User.id)
             .where(TeamMembership.organisation_id == organisation_id, TeamMembership.ended_at.is_(None),
                    User.active.is_(True)))
     if name:
         rows = rows.where(User.full_name.ilike(f"%{_escape_like(name)}%", escape="\\"))
-    listed = rows.subquery()
+    listed = rows.cte("listed").prefix_with("MATERIALIZED")
     attention = (listed.c.notices + listed.c.cant_do + listed.c.overdue + listed.c.draft + listed.c.today)
     filtered = select(listed)
     if state == "attention":

@@ -52,6 +52,9 @@ class Plan(IdMixin, TimestampMixin, Base):
             sqlite_where=text("status <> 'replaced'"),
             postgresql_where=text("status <> 'replaced'"),
         ),
+        # A caseload's drafts waiting for agreement, found without reading every plan.
+        Index("ix_plans_drafts", "client_id", sqlite_where=text("status = 'draft'"),
+              postgresql_where=text("status = 'draft'")),
     )
 
     client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
@@ -79,6 +82,10 @@ class PlanStep(IdMixin, TimestampMixin, Base):
             name="reason_known",
         ),
         CheckConstraint("added_by_role IN ('client', 'staff')", name="added_by_role_known"),
+        # An organisation's open steps (its caseload's "can't do" and overdue), without reading every plan.
+        Index("ix_plan_steps_open_by_organisation", "responsible_organisation_id", "plan_id",
+              sqlite_where=text("removed_at IS NULL AND status <> 'done'"),
+              postgresql_where=text("removed_at IS NULL AND status <> 'done'")),
     )
 
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"), index=True)
