@@ -75,7 +75,7 @@ def answer(notice_id: uuid.UUID) -> Response:
     if not form.validate_on_submit():
         return _notice_page(found, form, status=400)
     if queries.answer(found.notice, _staff(), form.answer.data or ""):
-        flash(_("Your answer was sent to the client."), "success")  # names nobody: it travels in the cookie
+        flash(_("Your answer is saved. The client sees it when they sign in."), "success")  # names nobody: it travels in the cookie
         return redirect(url_for("notices.notice", notice_id=notice_id))
     # Someone else answered first: their answer shows, and this one's words are kept below it.
     return _notice_page(_open(notice_id), form, status=409, problem=_(

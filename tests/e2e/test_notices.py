@@ -104,7 +104,7 @@ def test_a_caseworker_answers_a_cant_do_and_the_client_sees_the_answer(
 
         notice.answer_box.fill("Hello! I will call you on Monday and we will find a new schedule together.")
         notice.send.click()
-        expect(notice.banner("Your answer was sent to the client.")).to_be_visible()
+        expect(notice.banner("Your answer is saved. The client sees it when they sign in.")).to_be_visible()
         expect(notice.answer).to_contain_text("I will call you on Monday")
         expect(notice.answer_box).to_have_count(0)
         checked(staff_page, "a notice, answered")
@@ -154,7 +154,7 @@ def test_the_staff_answer_with_the_keyboard_only(page: Page, browser: Browser, b
     keys.type("Thank you for telling us. Let us talk about it at your next appointment.")
     keys.tab_to(notice.send)
     keys.press("Enter")
-    expect(notice.banner("Your answer was sent to the client.")).to_be_visible()
+    expect(notice.banner("Your answer is saved. The client sees it when they sign in.")).to_be_visible()
     expect(notice.answer).to_contain_text("Let us talk about it at your next appointment.")
 
 

@@ -137,7 +137,7 @@ def test_the_team_writes_a_plan_and_the_client_agrees_to_each_version(
     notice = NoticePage(page)
     notice.answer_box.fill("We can move the assessment to April. I will call you on Monday.")
     notice.send.click()
-    expect(Portal(page).banner("Your answer was sent to the client.")).to_be_visible()
+    expect(Portal(page).banner("Your answer is saved. The client sees it when they sign in.")).to_be_visible()
     page.context.clear_cookies()
     home = sign_in(page, client.email, client.password)
     expect(HomeAnswers(page).answers).to_contain_text("We can move the assessment to April.")

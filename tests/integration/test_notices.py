@@ -114,7 +114,7 @@ def test_a_cant_do_reaches_the_responsible_organisation_and_is_read_and_answered
 
     response = staff.post_form(f"/staff/notices/{notice.id}/answer", {"answer": ANSWER})
     assert response.status_code == 302
-    assert "Your answer was sent to the client." in staff.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your answer is saved. The client sees it when they sign in." in staff.get(response.headers["Location"]).get_data(as_text=True)
     db.session.refresh(notice)
     assert (notice.answer, notice.answered_by_id, notice.handled_by_id) == (ANSWER, setting.staff.id,
                                                                            setting.staff.id)
