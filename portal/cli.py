@@ -29,17 +29,20 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("clean-up")
     def clean_up() -> None:
-        """Delete what is kept only for a while, and record consents whose time is over as expired (run from
-        cron, e.g. hourly; safe to overlap)."""
+        """Delete what is kept only for a while, record consents whose time is over as expired, and give plan
+        steps without reminders theirs (run from cron, e.g. hourly; safe to overlap)."""
         from .appointments.booking_answers import forget_abandoned
         from .models import utcnow
+        from .reminders.steps import schedule_missing
         from .sharing.changes import expire_due
 
         deleted = forget_abandoned()
         expired = expire_due(utcnow())
         db.session.commit()
+        scheduled = schedule_missing()
         click.echo(f"Abandoned bookings whose answers were deleted: {deleted}.")
         click.echo(f"Consents recorded as expired: {expired}.")
+        click.echo(f"Plan steps given their due-date reminders: {scheduled}.")
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:

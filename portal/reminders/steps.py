@@ -16,7 +16,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import Flask, current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import Insert, exists, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..common.i18n import HELSINKI, format_date
 from ..extensions import db
@@ -42,10 +44,17 @@ def _client_of(plan_id: uuid.UUID) -> User | None:
 
 def _wanted(step: PlanStep, client: User | None, now: datetime) -> dict[tuple[str, str], datetime]:
     """(channel, kind) → when, for what the step should have now."""
-    if client is None or not client.active or step.due_date is None:
+    if client is None or not client.active:
         return {}
-    channels = [name for name, reachable in (("email", client.email), ("sms", client.phone)) if reachable]
-    return {(channel, kind): due for kind, due in reminder_times(step.due_date).items() if due > now
+    return _wanted_for(step.due_date, client.email, client.phone, now)
+
+
+def _wanted_for(due_date: date | None, email: str | None, phone: str | None,
+                now: datetime) -> dict[tuple[str, str], datetime]:
+    if due_date is None:
+        return {}
+    channels = [name for name, reachable in (("email", email), ("sms", phone)) if reachable]
+    return {(channel, kind): due for kind, due in reminder_times(due_date).items() if due > now
             for channel in channels}
 
 
@@ -73,6 +82,45 @@ def schedule_step(step: PlanStep, now: datetime | None = None) -> None:
     for (channel, kind), due in wanted.items():
         db.session.add(ReminderOutbox(id=uuid.uuid4(), step_id=step.id, channel=channel, kind=kind,
                                       due_at=due, next_attempt_at=due, status=ReminderStatus.PENDING.value))
+
+
+def schedule_missing(now: datetime | None = None, batch: int = 2000) -> int:
+    """Reminders for the steps to do that have none yet (due dates written before reminders existed, or by
+    any path that did not call schedule_step): run by `clean-up`, a batch per transaction, committed by the
+    caller of each batch. Returns how many steps got reminders. Safe beside schedule_step: a row it made
+    meanwhile is kept (the insert skips what exists)."""
+    now = now or utcnow()
+    today = now.astimezone(HELSINKI).date()
+    done, after = 0, None
+    while True:
+        statement = (
+            select(PlanStep.id, PlanStep.due_date, User.email, User.phone)
+            .join(Plan, Plan.id == PlanStep.plan_id).join(User, User.id == Plan.client_id)
+            .where(PlanStep.status == StepStatus.TODO, PlanStep.removed_at.is_(None),
+                   PlanStep.due_date >= today, Plan.status != PlanStatus.REPLACED, User.active.is_(True),
+                   ~exists().where(ReminderOutbox.step_id == PlanStep.id))
+            .order_by(PlanStep.id).limit(batch))
+        if after is not None:
+            statement = statement.where(PlanStep.id > after)
+        found = db.session.execute(statement).all()
+        if not found:
+            return done
+        rows = [{"id": uuid.uuid4(), "step_id": step_id, "channel": channel, "kind": kind, "due_at": due,
+                 "next_attempt_at": due, "status": ReminderStatus.PENDING.value, "attempts": 0}
+                for step_id, due_date, email, phone in found
+                for (channel, kind), due in _wanted_for(due_date, email, phone, now).items()]
+        if rows:
+            db.session.execute(_insert_new(), rows)
+        done += len({row["step_id"] for row in rows})
+        db.session.commit()
+        after = found[-1].id
+
+
+def _insert_new() -> Insert:
+    """INSERT that skips a (step, channel, kind) already there: PostgreSQL and SQLite say it the same way."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(ReminderOutbox).on_conflict_do_nothing(index_elements=["step_id", "channel", "kind"])
 
 
 def cancel_step(step_id: uuid.UUID) -> None:

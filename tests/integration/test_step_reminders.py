@@ -4,6 +4,7 @@ removing the date, or the step being done (or "can't do"), cancels what has not 
 
 from __future__ import annotations
 
+import faulthandler
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -228,3 +229,39 @@ def test_the_database_refuses_a_second_reminder_of_the_same_kind(app) -> None:  
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.add(ReminderOutbox(step_id=step.id, channel="email", kind="2d", due_at=datetime.now(UTC)))
         db.session.flush()
+
+
+def test_clean_up_gives_steps_without_reminders_theirs_once(app) -> None:  # type: ignore[no-untyped-def]
+    """Due dates written before reminders existed (or by a path that did not schedule them) get them from the
+    hourly clean-up: only steps still to do, in a current plan, with the day still ahead; never twice."""
+    from portal.reminders.steps import schedule_missing
+
+    client, plan = _client()
+    ahead = StepFactory(plan_id=plan.id, due_date=DUE)
+    scheduled_already = _add(client, plan)
+    not_wanted = [
+        StepFactory(plan_id=plan.id, due_date=DUE, status=StepStatus.DONE),
+        StepFactory(plan_id=plan.id, due_date=DUE, removed_at=datetime.now(UTC)),
+        StepFactory(plan_id=plan.id, due_date=today_in_helsinki() - timedelta(days=1)),
+        StepFactory(plan_id=PlanFactory(client_id=client.id, version=0, status="replaced").id, due_date=DUE),
+        StepFactory(plan_id=PlanFactory(client_id=ClientFactory(active=False).id).id, due_date=DUE),
+    ]
+    before = {key: (row.id, row.due_at) for key, row in _rows(scheduled_already).items()}
+    db.session.flush()
+
+    assert schedule_missing(batch=2) >= 1  # small batches: every one is reached, none taken twice
+    times = reminder_times(DUE)
+    assert {key: (row.status, row.due_at) for key, row in _rows(ahead).items()} == {
+        (channel, kind): ("pending", times[kind]) for channel in ("email", "sms") for kind in times}
+    assert {key: (row.id, row.due_at) for key, row in _rows(scheduled_already).items()} == before
+    assert all(_rows(step) == {} for step in not_wanted)
+    assert schedule_missing() == 0
+    # a step that gets none (both moments passed on its due day) is looked at once per run, not again and again
+    late = reminder_times(DUE)["due_day"] + timedelta(hours=1)
+    StepFactory(plan_id=plan.id, due_date=DUE)
+    db.session.flush()
+    faulthandler.dump_traceback_later(60, exit=True)  # were it to go round for ever: say where, and stop
+    try:
+        assert schedule_missing(now=late, batch=1) == 0
+    finally:
+        faulthandler.cancel_dump_traceback_later()
